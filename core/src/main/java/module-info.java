@@ -1,0 +1,12 @@
+/**
+ * Tern's engine: capability and parameter rules, the status state machine, precopy and
+ * postcopy, the RAM stream, compression, multifd, dirty rate, COLO, snapshots and statistics.
+ * It exports no packages of its own; embedders reach it through
+ * {@link dev.tern.api.MigrationControl#create}.
+ */
+module dev.tern.core {
+    requires transitive dev.tern.api;
+    requires dev.tern.transport;
+    requires org.agrona;
+    requires com.github.luben.zstd_jni;
+}
