@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <p>Every successful transition is reported to the {@link EventHub} exactly once, and the
  * reports of one cell arrive in transition order even when several threads race: the status is
- * an immutable chain of {@link Change}s swapped in with a CAS, and delivery is serialised by a
+ * an immutable chain of changes swapped in with a CAS, and delivery is serialised by a
  * work-in-progress counter (the "queue drain" pattern). Under no contention the transitioning
  * thread delivers its own report before {@code compareAndSet} returns; when another thread is
  * already delivering, that thread delivers this report too, right after the earlier ones. A
