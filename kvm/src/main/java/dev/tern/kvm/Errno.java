@@ -7,20 +7,12 @@ package dev.tern.kvm;
  * they alias.
  */
 final class Errno {
-    /** {@code ENOENT}: no such file or directory. */
-    static final int ENOENT = 2;
-    /** {@code EINTR}: interrupted system call. */
-    static final int EINTR = 4;
-    /** {@code EAGAIN}: try again. */
-    static final int EAGAIN = 11;
-    /** {@code EACCES}: permission denied. */
-    static final int EACCES = 13;
     /** {@code EPERM}: operation not permitted. */
     static final int EPERM = 1;
-    /** {@code EINVAL}: invalid argument. */
-    static final int EINVAL = 22;
-    /** {@code ENOSYS}: function not implemented. */
-    static final int ENOSYS = 38;
+    /** {@code ENOENT}: no such file or directory. */
+    static final int ENOENT = 2;
+    /** {@code EACCES}: permission denied. */
+    static final int EACCES = 13;
 
     private static final String[] NAMES = {
         null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",

@@ -114,16 +114,13 @@ public final class KvmVm implements AutoCloseable {
      * @throws KvmException if a slot or the descriptor fails to close; the rest are still closed
      */
     @Override
-    public void close() {
-        List<MemorySlot> open;
-        synchronized (this) {
-            if (fd.isClosed()) {
-                return;
-            }
-            open = new ArrayList<>(slots.values());
+    public synchronized void close() {
+        if (fd.isClosed()) {
+            return;
         }
         RuntimeException failure = null;
-        for (MemorySlot slot : open) {
+        // Copied: each slot removes itself from the map as it closes.
+        for (MemorySlot slot : new ArrayList<>(slots.values())) {
             try {
                 slot.close();
             } catch (RuntimeException e) {
