@@ -13,6 +13,8 @@ final class Errno {
     static final int ENOENT = 2;
     /** {@code EACCES}: permission denied. */
     static final int EACCES = 13;
+    /** {@code ENOSYS}: function not implemented (a system call the kernel lacks). */
+    static final int ENOSYS = 38;
 
     private static final String[] NAMES = {
         null, "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",

@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The libc calls besides {@code ioctl} that the KVM objects need: {@code open}, {@code close},
- * {@code mmap}, {@code munmap} and {@code sysconf}, each failing with a {@link KvmException}
+ * {@code mmap}, {@code munmap}, {@code sysconf} and {@code syscall}, each failing with a {@link KvmException}
  * that names the call and the errno.
  */
 final class Syscalls {
@@ -20,6 +20,8 @@ final class Syscalls {
     static final int O_RDWR = 2;
     /** {@code O_CLOEXEC}: a child started with {@code exec:} must not inherit KVM descriptors. */
     static final int O_CLOEXEC = 0x80000;
+    /** {@code O_NONBLOCK}. */
+    static final int O_NONBLOCK = 0x800;
     /** {@code PROT_READ}. */
     static final int PROT_READ = 1;
     /** {@code PROT_WRITE}. */
@@ -52,6 +54,11 @@ final class Syscalls {
     // (int name)long, -errno on failure
     private static final MethodHandle SYSCONF = CapturedErrno.resultOrNegatedErrno(CapturedErrno.downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT)));
+
+    // long syscall(long number, ...): variadic after the number.
+    // (long number, int arg)long, -errno on failure
+    private static final MethodHandle SYSCALL_INT = CapturedErrno.resultOrNegatedErrno(CapturedErrno.downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT), Linker.Option.firstVariadicArg(1)));
 
     private static final long PAGE_SIZE = sysconf(SC_PAGESIZE, "sysconf(_SC_PAGESIZE)");
 
@@ -132,6 +139,22 @@ final class Syscalls {
         // valid until munmap, which the cleanup runs once, when `arena` closes, after which
         // no segment of that arena can be accessed.
         return address.reinterpret(length, arena, mapping -> munmap(mapping, length));
+    }
+
+    /**
+     * {@code syscall(number, arg)} for system calls that take one {@code int} and have no
+     * libc wrapper (or none in older glibc), such as {@code userfaultfd}.
+     *
+     * @param number the system call number of this architecture
+     * @param arg the argument
+     * @return the result, or {@code -errno}
+     */
+    static long syscall(long number, int arg) {
+        try {
+            return (long) SYSCALL_INT.invokeExact(number, arg);
+        } catch (Throwable t) {
+            throw CapturedErrno.rethrow(t);
+        }
     }
 
     private static void munmap(MemorySegment mapping, long length) {
