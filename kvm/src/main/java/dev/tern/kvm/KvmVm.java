@@ -1,0 +1,147 @@
+package dev.tern.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A KVM virtual machine: the descriptor {@code KVM_CREATE_VM} returned, and the memory slots
+ * registered on it.
+ *
+ * <p>Thread-safe, except that {@link #close()} must not run while another thread is inside a
+ * call on this VM or one of its slots.
+ */
+public final class KvmVm implements AutoCloseable {
+    /** Slot ids are 16 bits; the upper half of KVM's {@code slot} field selects an address space. */
+    private static final int MAX_SLOT_ID = 0xFFFF;
+
+    private final FileDescriptor fd;
+    // Guarded by this: the slots registered and not yet closed, by slot id.
+    private final Map<Integer, MemorySlot> slots = new TreeMap<>();
+
+    KvmVm(FileDescriptor fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * {@code KVM_CHECK_EXTENSION} on the VM descriptor, which answers for this VM where the
+     * answer can differ per VM (needs {@link KvmCapabilities#CHECK_EXTENSION_VM}).
+     *
+     * @param capability a {@code KVM_CAP_*} number, see {@link KvmCapabilities}
+     * @return 0 if unsupported, otherwise a positive capability-specific value
+     * @throws KvmException if the ioctl fails
+     */
+    public int checkExtension(int capability) {
+        return Ioctl.call(fd.get(), KvmIoctls.KVM_CHECK_EXTENSION, capability);
+    }
+
+    /**
+     * Whether {@link #checkExtension(int)} reports the capability.
+     *
+     * @param capability a {@code KVM_CAP_*} number
+     * @return true if the value is positive
+     * @throws KvmException if the ioctl fails
+     */
+    public boolean hasExtension(int capability) {
+        return checkExtension(capability) > 0;
+    }
+
+    /**
+     * Allocates {@code size} bytes of guest RAM (a shared anonymous mapping, zero-filled) and
+     * registers it with {@code KVM_SET_USER_MEMORY_REGION} as slot {@code slot} at guest
+     * physical address {@code guestPhysAddr}.
+     *
+     * @param slot the slot id, 0 to 65535, not in use on this VM
+     * @param guestPhysAddr where the guest sees the memory, page-aligned
+     * @param size the size in bytes, a positive multiple of the page size
+     * @param logDirtyPages whether KVM tracks writes from the guest from the start
+     *     ({@code KVM_MEM_LOG_DIRTY_PAGES}); see {@link MemorySlot#setDirtyLogging(boolean)}
+     * @return the slot, which owns the mapping
+     * @throws IllegalArgumentException if the id is taken or out of range, or an address or
+     *     size is not page-aligned
+     * @throws KvmException if the mapping or the registration fails (for example
+     *     {@code EEXIST} when the range overlaps another slot)
+     */
+    public synchronized MemorySlot createMemorySlot(int slot, long guestPhysAddr, long size, boolean logDirtyPages) {
+        int vmFd = fd.get();
+        if (slot < 0 || slot > MAX_SLOT_ID) {
+            throw new IllegalArgumentException("memory slot id must be 0 to " + MAX_SLOT_ID + ": " + slot);
+        }
+        if (slots.containsKey(slot)) {
+            throw new IllegalArgumentException("memory slot " + slot + " is already in use");
+        }
+        long page = Syscalls.pageSize();
+        if (size <= 0 || size % page != 0) {
+            throw new IllegalArgumentException("memory slot size must be a positive multiple of " + page + ": " + size);
+        }
+        if (guestPhysAddr < 0 || guestPhysAddr % page != 0) {
+            throw new IllegalArgumentException("guest physical address must be a multiple of " + page + ": 0x"
+                    + Long.toHexString(guestPhysAddr));
+        }
+        MemorySlot created = MemorySlot.create(this, vmFd, slot, guestPhysAddr, size, logDirtyPages);
+        slots.put(slot, created);
+        return created;
+    }
+
+    /**
+     * The memory slots registered and not yet closed.
+     *
+     * @return the slots in id order, a snapshot
+     */
+    public synchronized List<MemorySlot> memorySlots() {
+        return List.copyOf(slots.values());
+    }
+
+    /**
+     * The VM descriptor, for the slots' ioctls.
+     *
+     * @throws IllegalStateException if the VM is closed
+     */
+    int fd() {
+        return fd.get();
+    }
+
+    /** Called by a slot that has closed itself. */
+    synchronized void forget(MemorySlot slot) {
+        slots.remove(slot.slot(), slot);
+    }
+
+    /**
+     * Closes every slot still open (unregistering and unmapping its memory), then the VM
+     * descriptor, which lets the kernel destroy the VM. Idempotent.
+     *
+     * @throws KvmException if a slot or the descriptor fails to close; the rest are still closed
+     */
+    @Override
+    public synchronized void close() {
+        if (fd.isClosed()) {
+            return;
+        }
+        RuntimeException failure = null;
+        // Copied: each slot removes itself from the map as it closes.
+        for (MemorySlot slot : new ArrayList<>(slots.values())) {
+            try {
+                slot.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        try {
+            fd.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+}
