@@ -9,4 +9,6 @@ module dev.tern.core {
     requires dev.tern.transport;
     requires org.agrona;
     requires com.github.luben.zstd_jni;
+
+    provides dev.tern.api.spi.MigrationEngineProvider with dev.tern.core.TernEngineProvider;
 }

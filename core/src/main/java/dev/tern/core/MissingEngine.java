@@ -1,6 +1,6 @@
 package dev.tern.core;
 
-import dev.tern.transport.MigrationUri;
+import dev.tern.transport.uri.MigrationUri;
 
 /**
  * The messages of the commands whose engine is not part of this build yet. Each names the

@@ -33,13 +33,15 @@ import dev.tern.core.dirtyrate.DirtyRateMeter;
 import dev.tern.core.job.SnapshotJobs;
 import dev.tern.core.parameter.ParameterStore;
 import dev.tern.core.state.EventHub;
+import dev.tern.core.state.MigrateCancel;
 import dev.tern.core.state.StatusCell;
+import dev.tern.core.state.SwitchoverPause;
 import dev.tern.core.state.StatusPredicates;
 import dev.tern.core.stats.MigrationCounters;
 import dev.tern.core.vm.FdRegistry;
 import dev.tern.core.vm.RunControl;
-import dev.tern.transport.MigrationUri;
-import dev.tern.transport.UnknownMigrationProtocolException;
+import dev.tern.transport.uri.MigrationUri;
+import dev.tern.transport.uri.UnknownMigrationProtocolException;
 import java.nio.channels.ByteChannel;
 import java.time.InstantSource;
 import java.util.EnumSet;
@@ -55,6 +57,8 @@ import java.util.Set;
  */
 final class TernVm implements MigrationControl {
     private static final System.Logger LOG = System.getLogger(TernVm.class.getName());
+    /** x86's target page size: every page-based statistic counts in it. */
+    static final long TARGET_PAGE_SIZE = 4096;
 
     private final Guest guest;
     private final InstantSource clock;
@@ -64,7 +68,8 @@ final class TernVm implements MigrationControl {
     private final EventHub events;
     private final StatusCell source;
     private final StatusCell destination;
-    private final MigrationCounters counters = new MigrationCounters();
+    private final MigrationCounters counters;
+    private final SwitchoverPause switchoverPause;
     private final RunControl run;
     private final ColoState colo = new ColoState();
     private final FdRegistry fds = new FdRegistry();
@@ -84,6 +89,8 @@ final class TernVm implements MigrationControl {
         this.events = new EventHub(this::eventsOn, clock);
         this.source = new StatusCell(Side.SOURCE, events);
         this.destination = new StatusCell(Side.DESTINATION, events);
+        this.switchoverPause = new SwitchoverPause(source);
+        this.counters = new MigrationCounters(TARGET_PAGE_SIZE, clock);
         this.run = new RunControl(guest, Objects.requireNonNull(startMode, "startMode"));
         this.vmmWrites = new VmmWriteLog(guest.ramBlocks());
         this.dirtyRate = new DirtyRateMeter(guest, clock);
@@ -192,18 +199,18 @@ final class TernVm implements MigrationControl {
                 return;
             }
             prepareOutgoing(options);
-            source.beginOutgoing();
+            source.migrateInit();
             counters.reset();
             sourceError = null;
             postcopyRequested = false;
         }
         MigrationUri target;
         try {
-            target = MigrationUri.parse(uri);
+            target = MigrationUri.parse(uri, Side.SOURCE);
         } catch (UnknownMigrationProtocolException e) {
             // QEMU fails the migration without recording an error-desc for an unknown scheme.
             source.compareAndSet(MigrationStatus.SETUP, MigrationStatus.FAILED);
-            throw MigrationException.generic("Parameter 'uri' expects a valid migration protocol");
+            throw e;
         } catch (MigrationException e) {
             failSetup(e.getMessage());
             throw e;
@@ -215,14 +222,15 @@ final class TernVm implements MigrationControl {
 
     /** QEMU's {@code migrate_prepare} checks, in its order. */
     private void prepareOutgoing(MigrateOptions options) {
-        if (StatusPredicates.isRunning(source.get())) {
+        // COLO is neither running nor idle; a new migration from it would orphan the checkpoints.
+        if (StatusPredicates.isRunning(source.get()) || source.get() == MigrationStatus.COLO) {
             throw MigrationStateException.migrationInProgress();
         }
         if (run.state() == RunState.INMIGRATE) {
-            throw MigrationStateException.waitingForIncoming();
+            throw MigrationStateException.waitingForIncomingMigration();
         }
         if (run.state() == RunState.POSTMIGRATE) {
-            throw MigrationStateException.pausedAfterMigration();
+            throw MigrationStateException.pausedByPreviousMigration();
         }
         List<String> blocked = guest.migrationBlockers();
         if (!blocked.isEmpty()) {
@@ -262,19 +270,14 @@ final class TernVm implements MigrationControl {
 
     @Override
     public void cancel() {
-        Optional<MigrationStatus> from = source.moveFromAny(StatusPredicates.RUNNING, MigrationStatus.CANCELLING);
+        Optional<MigrationStatus> from = MigrateCancel.moveToCancelling(source, switchoverPause);
         // No migration thread outlives a command yet, so cleanup follows at once.
         from.ifPresent(f -> source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED));
     }
 
     @Override
     public void continueMigration(MigrationStatus state) {
-        Objects.requireNonNull(state, "state");
-        MigrationStatus current = source.get();
-        if (current != state) {
-            throw MigrationStateException.notInExpectedState(current);
-        }
-        source.releasePause();
+        switchoverPause.migrateContinue(Objects.requireNonNull(state, "state"));
     }
 
     @Override
@@ -298,7 +301,7 @@ final class TernVm implements MigrationControl {
             // Unreachable until postcopy exists: no migration enters postcopy-active yet.
             throw new UnavailableFeatureException(MissingEngine.POSTCOPY);
         }
-        throw MigrationStateException.pauseOutsidePostcopy();
+        throw MigrationStateException.pauseOnlyInPostcopyActive();
     }
 
     // ---- incoming migration ----------------------------------------------------------------
@@ -315,12 +318,7 @@ final class TernVm implements MigrationControl {
             }
             // QEMU announces the listener before it even parses the URI.
             events.incomingListenerStarted();
-            MigrationUri target;
-            try {
-                target = MigrationUri.parse(uri);
-            } catch (UnknownMigrationProtocolException e) {
-                throw MigrationException.generic("unknown migration protocol: " + uri);
-            }
+            MigrationUri target = MigrationUri.parse(uri, Side.DESTINATION);
             throw new UnavailableFeatureException(MissingEngine.incoming(target));
         }
     }
@@ -329,7 +327,7 @@ final class TernVm implements MigrationControl {
     public void recover(String uri) {
         Objects.requireNonNull(uri, "uri");
         if (destination.get() != MigrationStatus.POSTCOPY_PAUSED) {
-            throw MigrationStateException.recoverOutsidePostcopyPause();
+            throw MigrationStateException.recoverOnlyWhenPaused();
         }
         throw new UnavailableFeatureException(MissingEngine.POSTCOPY);
     }
