@@ -39,6 +39,9 @@ public final class SnapshotJobs implements AutoCloseable {
     private final Consumer<MigrationEvent> events;
     private final InstantSource clock;
     private final ExecutorService worker;
+    // Every thread the executor made: termination is signalled before a worker thread has died,
+    // so close() joins them too.
+    private final List<Thread> workerThreads = new ArrayList<>();
 
     private final Object lock = new Object();
     // In creation order; guarded by lock.
@@ -59,8 +62,13 @@ public final class SnapshotJobs implements AutoCloseable {
                 new SnapshotDevices(guest.blockDevices()));
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.worker = Executors.newSingleThreadExecutor(
-                task -> Thread.ofPlatform().daemon().name("snapshot-job").unstarted(task));
+        this.worker = Executors.newSingleThreadExecutor(task -> {
+            Thread t = Thread.ofPlatform().daemon().name("snapshot-job").unstarted(task);
+            synchronized (workerThreads) {
+                workerThreads.add(t);
+            }
+            return t;
+        });
     }
 
     /**
@@ -178,6 +186,19 @@ public final class SnapshotJobs implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
+            }
+        }
+        List<Thread> threads;
+        synchronized (workerThreads) {
+            threads = List.copyOf(workerThreads);
+        }
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {
