@@ -261,7 +261,8 @@ public final class DirtyLimiter implements AutoCloseable {
                     return;
                 }
                 synchronized (lock) {
-                    if (stop != latch) {
+                    // The service may have stopped while the end counters were being read.
+                    if (latch.getCount() == 0) {
                         return;
                     }
                     adjust(sample);
