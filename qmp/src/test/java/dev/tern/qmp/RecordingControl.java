@@ -23,10 +23,10 @@ import dev.tern.api.guest.Guest;
 import dev.tern.api.info.MigrationInfo;
 import dev.tern.api.job.JobInfo;
 import java.nio.channels.ByteChannel;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -66,7 +66,11 @@ final class RecordingControl implements MigrationControl {
     }
 
     private void call(String method, Object... args) {
-        calls.add(method + Arrays.toString(args).replace('[', '(').replace(']', ')'));
+        StringJoiner joined = new StringJoiner(", ", method + "(", ")");
+        for (Object a : args) {
+            joined.add(String.valueOf(a));
+        }
+        calls.add(joined.toString());
         RuntimeException failure = nextFailure;
         if (failure != null) {
             nextFailure = null;
