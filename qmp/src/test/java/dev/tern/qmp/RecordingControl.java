@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
@@ -35,10 +36,12 @@ import java.util.function.Supplier;
  * queries with settable values; {@link #failNext} makes the next call throw, to check error
  * mapping. Event listeners are kept so a test can {@link #emit} events.
  */
-final class RecordingControl implements MigrationControl {
+class RecordingControl implements MigrationControl {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<MigrationEventListener> listeners = new CopyOnWriteArrayList<>();
     volatile RuntimeException nextFailure;
+    /** When set, migrate() waits for it: a long-running in-band command. */
+    volatile CountDownLatch migrateGate;
 
     volatile MigrationInfo migrationInfo = MigrationInfo.builder().build();
     volatile List<MigrationCapabilityStatus> capabilities = List.of();
@@ -111,6 +114,14 @@ final class RecordingControl implements MigrationControl {
     @Override
     public void migrate(String uri, MigrateOptions options) {
         call("migrate", uri, options);
+        CountDownLatch gate = migrateGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -55,9 +55,9 @@ final class Demo {
         send("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"downtime-limit\": 500, "
                 + "\"max-bandwidth\": 1073741824, \"multifd-channels\": 4}}", true);
         JsonNode params = send("{\"execute\": \"query-migrate-parameters\"}", false).path("return");
-        out.printf("   downtime-limit %s ms, max-bandwidth %s B/s, multifd-channels %s, xbzrle-cache-size %s%n",
-                params.path("downtime-limit"), params.path("max-bandwidth"), params.path("multifd-channels"),
-                params.path("xbzrle-cache-size"));
+        out.printf("   downtime-limit %s ms, max-bandwidth %s B/s, multifd-channels %s, xbzrle-cache-size %s B%n",
+                member(params, "downtime-limit"), member(params, "max-bandwidth"), member(params, "multifd-channels"),
+                member(params, "xbzrle-cache-size"));
 
         section("Rejected: multifd together with compress");
         send("{\"execute\": \"migrate-set-capabilities\", \"arguments\": {\"capabilities\": ["
@@ -87,8 +87,15 @@ final class Demo {
         if (showReply || reply.has("error")) {
             out.println("<- " + text);
         } else {
-            out.printf("<- (%d characters)%n", text.length());
+            JsonNode value = reply.path("return");
+            out.printf("<- {\"return\": %s} (%d %s)%n", value.isArray() ? "[...]" : "{...}", value.size(),
+                    value.isArray() ? "entries" : "members");
         }
         return reply;
+    }
+
+    private static String member(JsonNode object, String name) {
+        JsonNode value = object.path(name);
+        return value.isMissingNode() ? "(absent)" : value.toString();
     }
 }
