@@ -1,6 +1,5 @@
 package dev.tern.qmp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tern.qmp.codec.QapiCodec;
 import dev.tern.qmp.command.CommandArguments;
 import dev.tern.qmp.json.QmpJson;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -80,18 +78,6 @@ final class CommandTable {
                 action.accept(QapiCodec.decode(arguments, args));
                 return QmpJson.object();
             }));
-        }
-
-        /** A command with arguments that returns a value. */
-        <A> Builder function(String name, Class<A> arguments, Function<A, ?> function) {
-            return add(new QmpCommand(name, false, (session, args) -> {
-                Object result = function.apply(QapiCodec.decode(arguments, args));
-                return result == null ? QmpJson.object() : encode(result);
-            }));
-        }
-
-        private static JsonNode encode(Object result) {
-            return result instanceof JsonNode node ? node : QapiCodec.encode(result);
         }
 
         CommandTable build() {

@@ -114,16 +114,20 @@ final class QmpConnection {
      * engine can then delay the return).
      */
     void awaitTermination(long deadlineNanos) throws InterruptedException {
-        for (Thread t : new Thread[] {writer, reader, worker}) {
+        Thread[] threads = {writer, reader, worker};
+        for (Thread t : threads) {
             long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+            if (t != Thread.currentThread() && (left <= 0 || !t.join(Duration.ofNanos(left)))) {
                 abort();
                 break;
             }
         }
-        writer.join();
-        reader.join();
-        worker.join();
+        for (Thread t : threads) {
+            // a server closed from one of its own commands must not wait for itself
+            if (t != Thread.currentThread()) {
+                t.join();
+            }
+        }
     }
 
     boolean finished() {

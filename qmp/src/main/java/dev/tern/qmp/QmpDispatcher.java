@@ -42,7 +42,9 @@ public final class QmpDispatcher {
      * should close the server and the VM, as QEMU exits).
      *
      * @param control the VM's migration control
-     * @param onQuit what {@code quit} does; it must not block
+     * @param onQuit what {@code quit} does; it runs on the connection's command thread before
+     *     the reply is sent, so it must not block or close the server itself: let it signal
+     *     another thread that closes the server (whose close flushes the reply) and the VM
      */
     public QmpDispatcher(MigrationControl control, Runnable onQuit) {
         this(control, Optional.of(Objects.requireNonNull(onQuit, "onQuit")));

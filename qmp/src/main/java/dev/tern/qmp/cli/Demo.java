@@ -25,6 +25,13 @@ final class Demo {
         this.out = out;
     }
 
+    /**
+     * Shows the exchanges against a fresh VM.
+     *
+     * @param options the RAM size
+     * @param out where the exchanges are printed
+     * @return the exit status, 0
+     */
     static int run(LaunchOptions options, PrintStream out) {
         try (RamGuest guest = new RamGuest(options.ramBytes());
                 MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {

@@ -21,6 +21,16 @@ final class RunCommand {
     private RunCommand() {
     }
 
+    /**
+     * Runs the VM until {@code quit} or SIGTERM.
+     *
+     * @param options needs {@code --qmp}
+     * @param out where the status lines go
+     * @return the exit status, 0
+     * @throws IOException if the socket cannot be created
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws IllegalArgumentException without {@code --qmp}
+     */
     static int run(LaunchOptions options, PrintStream out) throws IOException, InterruptedException {
         Path socket = options.qmpSocket()
                 .orElseThrow(() -> new IllegalArgumentException("run needs --qmp unix:PATH"));

@@ -29,6 +29,15 @@ final class QapiDecoder {
     private QapiDecoder() {
     }
 
+    /**
+     * Decodes a value of a bound type.
+     *
+     * @param binding the expected type
+     * @param node the JSON (never Java null)
+     * @param path where it is, for messages
+     * @return the Java value
+     * @throws QapiInputException with QEMU's text if QEMU would reject the JSON
+     */
     static Object decode(Binding binding, JsonNode node, InputPath path) {
         return switch (binding) {
             case ScalarBinding s -> s.scalar().decode(node, path);

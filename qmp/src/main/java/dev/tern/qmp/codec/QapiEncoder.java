@@ -29,6 +29,13 @@ final class QapiEncoder {
     private QapiEncoder() {
     }
 
+    /**
+     * Encodes a value of a bound type.
+     *
+     * @param binding the value's type
+     * @param value the value (never null)
+     * @return its JSON
+     */
     static JsonNode encode(Binding binding, Object value) {
         return switch (binding) {
             case ScalarBinding s -> s.scalar().encode(value);

@@ -56,7 +56,9 @@ enum Scalar {
         /** {@code String}. */
         STRING(String.class, String.class);
 
+        /** The type of a required member. */
         final Class<?> primitive;
+        /** The type inside {@code Optional} or {@code List}. */
         final Class<?> boxed;
 
         Repr(Class<?> primitive, Class<?> boxed) {
@@ -74,6 +76,7 @@ enum Scalar {
 
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
+    /** How values of this type are held in Java. */
     final Repr repr;
     /** Largest unsigned value for the narrow unsigned types, as unsigned long bits. */
     private final long max;

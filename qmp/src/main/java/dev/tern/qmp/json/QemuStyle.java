@@ -17,6 +17,10 @@ final class QemuStyle {
 
     /** Separators as QEMU prints them when not pretty-printing. */
     static final class Separators implements PrettyPrinter {
+        /** Stateless: one instance per generator. */
+        Separators() {
+        }
+
         @Override
         public void writeRootValueSeparator(JsonGenerator gen) {
             // one value per call; the caller frames lines itself
@@ -78,6 +82,7 @@ final class QemuStyle {
 
         private final int[] ascii;
 
+        /** JSON's standard ASCII escapes with DEL added. */
         Escapes() {
             int[] codes = standardAsciiEscapesForJSON();
             codes[DEL] = ESCAPE_STANDARD;
