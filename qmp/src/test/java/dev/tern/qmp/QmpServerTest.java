@@ -236,6 +236,39 @@ class QmpServerTest {
     }
 
     @Test
+    void closeLeavesNoSocketDescriptorOpen() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc/self/fd");
+        int before = openSockets(fds);
+        start();
+        QmpTestClient a = new QmpTestClient(socket()).negotiated();
+        QmpTestClient b = new QmpTestClient(socket());
+        b.line();
+        a.send("{\"execute\": \"stop\"}\n");
+        assertEquals("{\"return\": {}}", a.line());
+        server.close();
+        a.close();
+        b.close();
+        assertEquals(before, openSockets(fds));
+    }
+
+    private static int openSockets(Path fds) throws IOException {
+        int sockets = 0;
+        try (var entries = Files.list(fds)) {
+            for (Path fd : entries.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
+                        sockets++;
+                    }
+                } catch (IOException e) {
+                    // the listing's own descriptor is gone by now
+                }
+            }
+        }
+        return sockets;
+    }
+
+    @Test
     void closeWithNoClientEverConnected() throws IOException {
         start().close();
         assertEquals(List.of(), qmpThreads());

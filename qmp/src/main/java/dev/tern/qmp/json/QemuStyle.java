@@ -9,7 +9,8 @@ import java.io.IOException;
 /**
  * The punctuation and escaping of QEMU's compact JSON writer ({@code qobject/json-writer.c}):
  * {@code ", "} between members and elements, {@code ": "} after a member name, nothing inside
- * the brackets, and every character outside printable ASCII escaped as {@code \\uXXXX}.
+ * the brackets, and every character outside printable ASCII escaped as a backslash, {@code u} and
+ * four upper-case hex digits.
  */
 final class QemuStyle {
     private QemuStyle() {
