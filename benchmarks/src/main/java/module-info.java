@@ -6,4 +6,6 @@ module dev.tern.benchmarks {
     requires dev.tern.kvm;
     requires dev.tern.qmp;
     requires jmh.core;
+    requires com.fasterxml.jackson.databind;
+
 }
