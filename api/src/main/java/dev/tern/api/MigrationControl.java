@@ -226,7 +226,7 @@ public interface MigrationControl extends AutoCloseable {
     ColoStatus queryColoStatus();
 
     /**
-     * QAPI {@code xen-set-replication}: enables or disables block replication for COLO.
+     * QAPI {@code xen-set-replication} (conditional on {@code CONFIG_REPLICATION}, which Tern has): enables or disables block replication for COLO.
      *
      * @param enable true to enable
      * @param primary true for the primary side
@@ -236,14 +236,14 @@ public interface MigrationControl extends AutoCloseable {
     void setReplication(boolean enable, boolean primary, Optional<Boolean> failover);
 
     /**
-     * QAPI {@code query-xen-replication-status}: the replication status.
+     * QAPI {@code query-xen-replication-status} (conditional on {@code CONFIG_REPLICATION}, which Tern has): the replication status.
      *
      * @return the status
      */
     ReplicationStatus queryReplicationStatus();
 
     /**
-     * QAPI {@code xen-colo-do-checkpoint}: triggers a replication checkpoint.
+     * QAPI {@code xen-colo-do-checkpoint} (conditional on {@code CONFIG_REPLICATION}, which Tern has): triggers a replication checkpoint.
      *
      * @throws MigrationException if the checkpoint fails
      */

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The result format for 'query-xen-replication-status'.
  *
- * QAPI struct {@code ReplicationStatus}. Optional members are {@code Optional}, {@code
+ * QAPI struct {@code ReplicationStatus}, conditional in QAPI on {@code CONFIG_REPLICATION}: Tern is
+ * built with replication (COLO needs it). Optional members are {@code Optional}, {@code
  * OptionalLong}, {@code OptionalInt} or {@code OptionalDouble} components and are never {@code
  * null}; {@code size}, {@code uint64} and {@code uint32} members are held in a {@code long} as
  * unsigned values.

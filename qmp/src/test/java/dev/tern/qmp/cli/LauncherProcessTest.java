@@ -69,12 +69,25 @@ class LauncherProcessTest {
 
     private void awaitSocket(Path socket, Process vm) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (Files.notExists(socket)) {
+        // The file appears at bind(), before listen(): wait until a connection is accepted.
+        while (!accepting(socket)) {
             if (!vm.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("launcher did not open its QMP socket: "
                         + Files.readString(dir.resolve("vm.log")));
             }
             Thread.sleep(20);
+        }
+    }
+
+    private static boolean accepting(Path socket) {
+        if (Files.notExists(socket)) {
+            return false;
+        }
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
