@@ -64,8 +64,11 @@ public interface MigrationChannel extends Closeable {
 
     /**
      * Releases everything the channel holds: the socket or file descriptor, an {@code exec:}
-     * child process (given a grace period to exit after its stream closes, then terminated)
-     * and its FIFO. Idempotent; never blocks on a peer beyond that grace period.
+     * child process and its FIFO. A thread blocked in I/O on the channel fails. Idempotent.
+     *
+     * <p>Only {@code exec:} blocks: the command sees the end of its stream and gets 5 seconds
+     * to exit (so {@code exec:gzip > file} finishes the file), then SIGTERM and, 2 seconds
+     * later, SIGKILL, together with its descendants.
      *
      * @throws IOException never in Tern's own channels, which release what they can and log
      *     the rest; declared because {@link Closeable#close()} declares it

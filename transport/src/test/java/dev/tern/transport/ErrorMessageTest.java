@@ -89,6 +89,25 @@ class ErrorMessageTest {
     }
 
     @Test
+    void writingToAPeerThatWentAway() throws Exception {
+        try (MigrationListener listener = listen("tcp:127.0.0.1:0");
+                MigrationChannel source = connect("tcp:127.0.0.1:" + RoundTripTest.port(listener))) {
+            // Unread data in the peer's buffer makes its close a reset.
+            MigrationChannel destination = listener.accept();
+            source.writeFully(ByteBuffer.wrap(new byte[100]));
+            destination.close();
+            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+            IOException e = assertThrows(IOException.class, () -> {
+                while (true) {
+                    source.writeFully(chunk.clear());
+                }
+            });
+            assertTrue(e.getMessage().equals("Unable to write to socket: Connection reset by peer")
+                    || e.getMessage().equals("Unable to write to socket: Broken pipe"), e.getMessage());
+        }
+    }
+
+    @Test
     void unixConnectErrorsNameThePath() throws Exception {
         Path missing = dir.resolve("missing.sock");
         assertConnectFails("unix:" + missing, "Failed to connect to '" + missing + "': No such file or directory");

@@ -149,6 +149,18 @@ class RoundTripTest {
     }
 
     @Test
+    void execCloseWaitsForTheCommandToFinish() throws Exception {
+        // The shell keeps the FIFO open while it sleeps; cat then drains it. close() must
+        // neither kill the pipeline nor return before the file is complete.
+        Path file = dir.resolve("late.bin");
+        byte[] data = pattern(60_000, 14);
+        MigrationChannel source = connect("exec:sleep 0.3; cat > '" + file + "'");
+        source.writeFully(ByteBuffer.wrap(data));
+        source.close();
+        assertArrayEquals(data, Files.readAllBytes(file));
+    }
+
+    @Test
     void execIncomingFromCat() throws Exception {
         Path file = dir.resolve("stream.bin");
         byte[] data = pattern(SIZE, 4);
