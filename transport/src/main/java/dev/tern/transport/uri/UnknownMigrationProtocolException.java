@@ -17,7 +17,9 @@ import java.util.Objects;
 public final class UnknownMigrationProtocolException extends InvalidMigrationUriException {
     private static final long serialVersionUID = 1L;
 
+    /** The URI as the client wrote it. */
     private final String uri;
+    /** The command's side, which words the message. */
     private final Side side;
 
     private UnknownMigrationProtocolException(String uri, Side side, String message) {
