@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  *                 +--------+--------+-----
  *                 | word 0 | word 1 | ...     64-bit little-endian words
  *                 +--------+--------+-----
- *   page p  =  bit (p % 64) of word (p / 64), i.e. (word >>> (p & 63)) & 1
+ *   page p  =  bit (p % 64) of word (p / 64), i.e. (word &gt;&gt;&gt; (p &amp; 63)) &amp; 1
  * </pre>
  *
  * Bits at or beyond the page count in the last word are always clear.
@@ -60,12 +60,26 @@ final class BitmapWords {
         return used == 0 ? -1L : (1L << used) - 1;
     }
 
+    /**
+     * Checks a page count.
+     *
+     * @param pages the page count
+     * @throws IllegalArgumentException if negative
+     */
     static void checkPageCount(long pages) {
         if (pages < 0) {
             throw new IllegalArgumentException("page count " + pages + " is negative");
         }
     }
 
+    /**
+     * Checks that a segment can hold a bitmap.
+     *
+     * @param words the segment
+     * @param pages the page count
+     * @param what the segment's name in the message
+     * @throws IllegalArgumentException if the segment is too small
+     */
     static void checkCapacity(MemorySegment words, long pages, String what) {
         long needed = bytesFor(pages);
         if (words.byteSize() < needed) {
@@ -74,6 +88,13 @@ final class BitmapWords {
         }
     }
 
+    /**
+     * Checks a page number.
+     *
+     * @param page the page
+     * @param pages the page count
+     * @throws IndexOutOfBoundsException if the page is outside the bitmap
+     */
     static void checkPage(long page, long pages) {
         if (page < 0 || page >= pages) {
             throw new IndexOutOfBoundsException("page " + page + " outside a bitmap of " + pages + " pages");

@@ -156,6 +156,11 @@ public final class ReferenceVcpus implements VcpuControl {
         return throttlePercent;
     }
 
+    /**
+     * The gate the vCPU threads stop at.
+     *
+     * @return the gate
+     */
     VcpuGate gate() {
         return gate;
     }
