@@ -10,5 +10,7 @@ module dev.tern.core {
     requires org.agrona;
     requires com.github.luben.zstd_jni;
 
+    exports dev.tern.core.guest;
+
     provides dev.tern.api.spi.MigrationEngineProvider with dev.tern.core.TernEngineProvider;
 }
