@@ -40,6 +40,12 @@ import dev.tern.core.state.StatusPredicates;
 import dev.tern.core.stats.MigrationCounters;
 import dev.tern.core.vm.FdRegistry;
 import dev.tern.core.vm.RunControl;
+import dev.tern.api.guest.DirtyLog;
+import dev.tern.core.incoming.IncomingMigration;
+import dev.tern.core.precopy.OutgoingMigration;
+import dev.tern.core.precopy.SourceContext;
+import dev.tern.transport.MigrationListener;
+import dev.tern.transport.Transports;
 import dev.tern.transport.uri.MigrationUri;
 import dev.tern.transport.uri.UnknownMigrationProtocolException;
 import java.nio.channels.ByteChannel;
@@ -79,6 +85,9 @@ final class TernVm implements MigrationControl {
     private final SnapshotJobs jobs;
 
     private volatile String sourceError;
+    private volatile String destinationError;
+    private volatile OutgoingMigration outgoing;
+    private volatile IncomingMigration incoming;
     private volatile boolean postcopyRequested;
     /** Scheme of the incoming listener once {@code migrate-incoming} succeeded (QEMU's "once"). */
     private volatile String incomingScheme;
@@ -142,6 +151,18 @@ final class TernVm implements MigrationControl {
         return Optional.ofNullable(sourceError);
     }
 
+    Optional<String> destinationError() {
+        return Optional.ofNullable(destinationError);
+    }
+
+    Optional<OutgoingMigration> outgoing() {
+        return Optional.ofNullable(outgoing);
+    }
+
+    Optional<IncomingMigration> incoming() {
+        return Optional.ofNullable(incoming);
+    }
+
     Set<MigrationCapability> capabilitySnapshot() {
         synchronized (lock) {
             return EnumSet.copyOf(capabilities.isEmpty() ? EnumSet.noneOf(MigrationCapability.class) : capabilities);
@@ -177,8 +198,13 @@ final class TernVm implements MigrationControl {
     @Override
     public void setParameters(MigrateSetParameters request) {
         Objects.requireNonNull(request, "parameters");
+        MigrationParameters now;
         synchronized (lock) {
-            parameters.apply(request, capabilities);
+            now = parameters.apply(request, capabilities);
+        }
+        OutgoingMigration migration = outgoing;
+        if (migration != null) {
+            migration.parametersChanged(now);
         }
     }
 
@@ -207,6 +233,9 @@ final class TernVm implements MigrationControl {
         MigrationUri target;
         try {
             target = MigrationUri.parse(uri, Side.SOURCE);
+            target.unsupportedReason().ifPresent(reason -> {
+                throw new UnavailableFeatureException(reason);
+            });
         } catch (UnknownMigrationProtocolException e) {
             // QEMU fails the migration without recording an error-desc for an unknown scheme.
             source.compareAndSet(MigrationStatus.SETUP, MigrationStatus.FAILED);
@@ -215,9 +244,30 @@ final class TernVm implements MigrationControl {
             failSetup(e.getMessage());
             throw e;
         }
-        String reason = MissingEngine.outgoing(target);
-        failSetup(reason);
-        throw new UnavailableFeatureException(reason);
+        synchronized (lock) {
+            OutgoingMigration migration = new OutgoingMigration(sourceContext(), target, dirtyLogFor());
+            outgoing = migration;
+            migration.start();
+        }
+    }
+
+    private SourceContext sourceContext() {
+        return new SourceContext(guest, capabilitySnapshot(), parameters::current, source, switchoverPause, counters,
+                events, run, vmmWrites, fds::takeOrNull, error -> sourceError = error, clock);
+    }
+
+    /** A running guest needs its dirty log; a stopped one cannot dirty anything. */
+    private DirtyLog dirtyLogFor() {
+        return guest.dirtyLog().orElse(StoppedGuestLog.INSTANCE);
+    }
+
+    /** Checks that the guest offers what migrating it in its current run state needs. */
+    private void requireLiveMigrationSupport() {
+        if (run.state() == RunState.RUNNING && (guest.dirtyLog().isEmpty() || guest.vcpus().isEmpty())) {
+            throw new UnavailableFeatureException("this guest runs but cannot be migrated live: Tern needs the "
+                    + "guest's " + (guest.dirtyLog().isEmpty() ? "DirtyLog" : "VcpuControl")
+                    + " to track and stop its writes (stop the guest first to migrate it as it is)");
+        }
     }
 
     /** QEMU's {@code migrate_prepare} checks, in its order. */
@@ -236,6 +286,7 @@ final class TernVm implements MigrationControl {
         if (!blocked.isEmpty()) {
             throw MigrationException.generic(blocked.getFirst());
         }
+        requireLiveMigrationSupport();
         if (options.blk().orElse(false) || options.inc().orElse(false)) {
             if (capabilities.contains(MigrationCapability.X_COLO)) {
                 throw MigrationException.generic("No disk migration is required in COLO mode");
@@ -271,8 +322,16 @@ final class TernVm implements MigrationControl {
     @Override
     public void cancel() {
         Optional<MigrationStatus> from = MigrateCancel.moveToCancelling(source, switchoverPause);
-        // No migration thread outlives a command yet, so cleanup follows at once.
-        from.ifPresent(f -> source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED));
+        if (from.isEmpty()) {
+            return;
+        }
+        OutgoingMigration migration = outgoing;
+        if (migration != null) {
+            // The thread sees its channel fail, cleans up and moves cancelling -> cancelled.
+            migration.shutdown();
+        } else {
+            source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
+        }
     }
 
     @Override
@@ -319,7 +378,20 @@ final class TernVm implements MigrationControl {
             // QEMU announces the listener before it even parses the URI.
             events.incomingListenerStarted();
             MigrationUri target = MigrationUri.parse(uri, Side.DESTINATION);
-            throw new UnavailableFeatureException(MissingEngine.incoming(target));
+            target.unsupportedReason().ifPresent(reason -> {
+                throw new UnavailableFeatureException(reason);
+            });
+            MigrationListener listener;
+            try {
+                listener = Transports.listen(target, fds::takeOrNull);
+            } catch (java.io.IOException e) {
+                throw MigrationException.generic(e.getMessage());
+            }
+            IncomingMigration migration = new IncomingMigration(guest, capabilitySnapshot(), destination, run, listener,
+                    error -> destinationError = error);
+            incoming = migration;
+            incomingScheme = target.scheme();
+            migration.start();
         }
     }
 
@@ -530,6 +602,18 @@ final class TernVm implements MigrationControl {
     @Override
     public void close() {
         cancel();
+        OutgoingMigration migration = outgoing;
+        if (migration != null) {
+            try {
+                migration.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        IncomingMigration in = incoming;
+        if (in != null) {
+            in.close();
+        }
         jobs.close();
         dirtyLimit.close();
         dirtyRate.close();

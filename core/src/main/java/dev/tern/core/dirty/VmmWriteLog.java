@@ -2,6 +2,8 @@ package dev.tern.core.dirty;
 
 import dev.tern.api.DirtyPageReporter;
 import dev.tern.api.guest.RamBlock;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.IdentityHashMap;
@@ -17,6 +19,7 @@ import java.util.Objects;
 public final class VmmWriteLog implements DirtyPageReporter {
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final int PAGE_SHIFT = 12;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Map<RamBlock, long[]> bitmaps = new IdentityHashMap<>();
 
@@ -57,10 +60,10 @@ public final class VmmWriteLog implements DirtyPageReporter {
      * Moves the reported pages of a block into {@code target} (OR) and clears them here.
      *
      * @param block the block
-     * @param target receives the bits, one {@code long} per 64 target pages
-     * @return the number of pages moved
+     * @param target receives the bits: little-endian 64-bit words, bit {@code i} = page {@code i}
+     * @return the number of pages that were not yet set in {@code target}
      */
-    public long drainInto(RamBlock block, long[] target) {
+    public long drainInto(RamBlock block, MemorySegment target) {
         long[] words = bitmaps.get(block);
         long moved = 0;
         for (int i = 0; i < words.length; i++) {
@@ -69,8 +72,10 @@ public final class VmmWriteLog implements DirtyPageReporter {
                 continue;
             }
             long bits = (long) WORDS.getAndSet(words, i, 0L);
-            moved += Long.bitCount(bits & ~target[i]);
-            target[i] |= bits;
+            long offset = (long) i * Long.BYTES;
+            long old = target.get(WORD, offset);
+            moved += Long.bitCount(bits & ~old);
+            target.set(WORD, offset, old | bits);
         }
         return moved;
     }

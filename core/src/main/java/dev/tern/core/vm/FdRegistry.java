@@ -43,6 +43,16 @@ public final class FdRegistry implements AutoCloseable {
     }
 
     /**
+     * Takes a channel for an {@code fd:} URI, as the transport's {@code FdSource} asks.
+     *
+     * @param name the name
+     * @return the channel, or null if none has that name
+     */
+    public synchronized ByteChannel takeOrNull(String name) {
+        return channels.remove(name);
+    }
+
+    /**
      * QAPI {@code closefd}: closes and forgets a channel.
      *
      * @param name the name
