@@ -7,5 +7,6 @@
 module dev.tern.transport {
     requires transitive dev.tern.api;
 
+    exports dev.tern.transport;
     exports dev.tern.transport.uri;
 }
