@@ -286,7 +286,6 @@ final class TernVm implements MigrationControl {
         if (!blocked.isEmpty()) {
             throw MigrationException.generic(blocked.getFirst());
         }
-        requireLiveMigrationSupport();
         if (options.blk().orElse(false) || options.inc().orElse(false)) {
             if (capabilities.contains(MigrationCapability.X_COLO)) {
                 throw MigrationException.generic("No disk migration is required in COLO mode");
@@ -300,6 +299,7 @@ final class TernVm implements MigrationControl {
             withBlock.add(MigrationCapability.BLOCK);
             CapabilityRules.check(capabilities, withBlock, capabilityContext());
         }
+        requireLiveMigrationSupport();
     }
 
     private void resumePostcopy() {

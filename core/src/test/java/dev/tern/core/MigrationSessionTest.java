@@ -1,6 +1,7 @@
 package dev.tern.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import dev.tern.api.MigrationException;
 import dev.tern.api.MigrationSession;
 import dev.tern.api.ParameterException;
 import dev.tern.api.StartMode;
-import dev.tern.api.UnavailableFeatureException;
+import dev.tern.api.MigrationHandle;
+import dev.tern.api.event.Side;
+import java.util.concurrent.CompletionException;
 import dev.tern.api.event.MigrationEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,18 +26,23 @@ class MigrationSessionTest {
     @Test
     void appliesCapabilitiesAndParametersBeforeStarting() {
         List<MigrationEvent> events = new CopyOnWriteArrayList<>();
-        try (TestGuest guest = new TestGuest(1 << 20); MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
-            assertThrows(UnavailableFeatureException.class, () -> MigrationSession.on(vm)
+        try (TestGuest guest = new TestGuest(1 << 20); MigrationControl vm = MigrationControl.create(guest, StartMode.PAUSED)) {
+            MigrationHandle handle = MigrationSession.on(vm)
                     .capability(MigrationCapability.EVENTS, true)
                     .capability(MigrationCapability.XBZRLE, true)
                     .parameters(p -> p.downtimeLimit(123))
                     .parameters(p -> p.maxBandwidth(1L << 30))
                     .listener(events::add)
-                    .migrate("tcp:127.0.0.1:4444"));
+                    .migrate("tcp:127.0.0.1:1");
+            CompletionException failed = assertThrows(CompletionException.class, () -> handle.completion().join());
+            assertInstanceOf(MigrationException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().startsWith("Failed to connect to '127.0.0.1:1'"),
+                    failed.getCause().getMessage());
             assertEquals(123, vm.queryParameters().downtimeLimit().getAsLong());
             assertEquals(1L << 30, vm.queryParameters().maxBandwidth().getAsLong());
             assertTrue(vm.queryCapabilities().contains(new MigrationCapabilityStatus(MigrationCapability.XBZRLE, true)));
             assertEquals(2, events.size(), "MIGRATION setup and failed with events on: " + events);
+            assertEquals(Side.SOURCE, handle.side());
         }
     }
 
