@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -93,14 +94,7 @@ public final class MigrationSession {
      * @throws MigrationException if a setting or the start is refused
      */
     public MigrationHandle migrate(String uri) {
-        Handle handle = prepare(Side.SOURCE);
-        try {
-            control.migrate(uri);
-        } catch (RuntimeException e) {
-            control.removeStatusListener(handle);
-            throw e;
-        }
-        return handle;
+        return start(Side.SOURCE, control::migrate, uri);
     }
 
     /**
@@ -112,9 +106,13 @@ public final class MigrationSession {
      * @throws MigrationException if a setting or the listen is refused
      */
     public MigrationHandle listen(String uri) {
-        Handle handle = prepare(Side.DESTINATION);
+        return start(Side.DESTINATION, control::migrateIncoming, uri);
+    }
+
+    private MigrationHandle start(Side side, Consumer<String> command, String uri) {
+        Handle handle = prepare(side);
         try {
-            control.migrateIncoming(uri);
+            command.accept(uri);
         } catch (RuntimeException e) {
             control.removeStatusListener(handle);
             throw e;

@@ -5,6 +5,7 @@ import dev.tern.api.dirtyrate.DirtyLimitInfo;
 import dev.tern.api.guest.DirtyRing;
 import dev.tern.api.guest.Guest;
 import dev.tern.api.guest.VcpuControl;
+import dev.tern.core.vm.Uninterruptibly;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class DirtyLimiter implements AutoCloseable {
             }
         }
         // Joined outside the lock: the thread takes it to publish its last measurement.
-        join(stopped);
+        Uninterruptibly.join(stopped);
     }
 
     /**
@@ -189,7 +190,7 @@ public final class DirtyLimiter implements AutoCloseable {
                 stopped = stopService();
             }
         }
-        join(stopped);
+        Uninterruptibly.join(stopped);
     }
 
     /** Whether the service thread is alive (for tests). */
@@ -291,21 +292,4 @@ public final class DirtyLimiter implements AutoCloseable {
         }
     }
 
-    private static void join(Thread t) {
-        if (t == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -9,6 +9,7 @@ import dev.tern.api.guest.DirtyLog;
 import dev.tern.api.guest.DirtyRing;
 import dev.tern.api.guest.Guest;
 import dev.tern.api.guest.VcpuControl;
+import dev.tern.core.vm.Uninterruptibly;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class DirtyRateMeter implements AutoCloseable {
             this.samplePages = pages;
             this.dirtyRate = -1;
             this.vcpuRates = List.of();
-            joinFinished(thread);
+            Uninterruptibly.join(thread);
             CountDownLatch latch = new CountDownLatch(1);
             stop = latch;
             active = true;
@@ -243,26 +244,7 @@ public final class DirtyRateMeter implements AutoCloseable {
             }
             last = thread;
         }
-        joinFinished(last);
-    }
-
-    /** Waits for a thread that has been told to finish (or has finished its work already). */
-    private static void joinFinished(Thread t) {
-        if (t == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.join(last);
     }
 
     /** One measurement, run on the meter's thread. */
