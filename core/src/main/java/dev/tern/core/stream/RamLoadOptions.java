@@ -34,6 +34,8 @@ public record RamLoadOptions(int targetPageSize, long hostPageSize, boolean comp
     }
 
     /**
+     * This configuration with {@code compress} set.
+     *
      * @param on whether {@code compress} is on
      * @return a copy with that setting
      */
@@ -42,6 +44,8 @@ public record RamLoadOptions(int targetPageSize, long hostPageSize, boolean comp
     }
 
     /**
+     * This configuration with the postcopy advice set.
+     *
      * @param on whether postcopy was advised with postcopy-ram on
      * @return a copy with that setting
      */
@@ -50,6 +54,8 @@ public record RamLoadOptions(int targetPageSize, long hostPageSize, boolean comp
     }
 
     /**
+     * This configuration with {@code x-ignore-shared} set.
+     *
      * @param on whether {@code x-ignore-shared} is on
      * @return a copy with that setting
      */
@@ -58,6 +64,8 @@ public record RamLoadOptions(int targetPageSize, long hostPageSize, boolean comp
     }
 
     /**
+     * This configuration with a page decoder.
+     *
      * @param d the page decoder
      * @return a copy with it
      */

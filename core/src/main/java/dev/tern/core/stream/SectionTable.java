@@ -19,6 +19,10 @@ import java.util.Objects;
 public final class SectionTable<H> {
     private final List<Entry<H>> entries = new ArrayList<>();
 
+    /** An empty table. */
+    public SectionTable() {
+    }
+
     /**
      * Registers a local handler, in registration order.
      *
