@@ -228,7 +228,7 @@ public final class RamSaver {
             bytes = out.writeZeroPage(b.ram, offset);
             counters.addDuplicatePages(1);
         } else {
-            bytes = out.writePage(b.ram, offset, b.windows.page(offset, PAGE_SIZE));
+            bytes = out.writePage(b.ram, offset, b.windows);
             counters.addNormalPages(1);
         }
         counters.addRamBytes(phase, bytes);

@@ -102,15 +102,17 @@ public final class EventHub {
         Objects.requireNonNull(side, "side");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
+        // The QMP event first: a status listener may complete a future whose waiter then expects
+        // every event of the transition to have been delivered.
+        if (eventsCapabilityOn.getAsBoolean()) {
+            dispatch(new MigrationStatusEvent(clock.instant(), to));
+        }
         for (MigrationStatusListener l : statusListeners) {
             try {
                 l.statusChanged(side, from, to);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "migration status listener failed on " + side + " " + from + " -> " + to, e);
             }
-        }
-        if (eventsCapabilityOn.getAsBoolean()) {
-            dispatch(new MigrationStatusEvent(clock.instant(), to));
         }
     }
 

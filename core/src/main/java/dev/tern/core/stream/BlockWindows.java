@@ -20,6 +20,8 @@ public final class BlockWindows {
     public static final long MAX_WINDOW = 1L << 30;
 
     private final ByteBuffer[] windows;
+    // Per window, views for the pages a StreamWriter batch holds at once; made on first use.
+    private final ByteBuffer[][] slots;
     private final int shift;
     private final long mask;
     private final long length;
@@ -55,6 +57,7 @@ public final class BlockWindows {
         this.mask = windowSize - 1;
         int count = (int) ((length + mask) >>> shift);
         this.windows = new ByteBuffer[count];
+        this.slots = new ByteBuffer[count][];
         for (int i = 0; i < count; i++) {
             long start = (long) i << shift;
             windows[i] = memory.asSlice(start, Math.min(windowSize, length - start)).asByteBuffer();
@@ -84,6 +87,37 @@ public final class BlockWindows {
         w.limit(end);
         w.position(start);
         return w;
+    }
+
+    /**
+     * A view of a page that stays framed until slot {@code slot} is asked for again: what a
+     * batch of queued pages needs (the views of one batch use different slots).
+     *
+     * @param offset the page's offset
+     * @param size the page's size
+     * @param slot 0 to {@link StreamWriter#MAX_QUEUED_PAGES} - 1
+     * @return the view, positioned on the page
+     */
+    public ByteBuffer view(long offset, int size, int slot) {
+        Objects.checkFromIndexSize(offset, size, length);
+        int index = (int) (offset >>> shift);
+        ByteBuffer[] views = slots[index];
+        if (views == null) {
+            views = new ByteBuffer[StreamWriter.MAX_QUEUED_PAGES];
+            for (int i = 0; i < views.length; i++) {
+                views[i] = windows[index].duplicate();
+            }
+            slots[index] = views;
+        }
+        ByteBuffer v = views[slot];
+        int start = (int) (offset & mask);
+        int end = start + size;
+        if (end > v.capacity()) {
+            throw new IllegalArgumentException("page at " + offset + " of " + size + " bytes crosses a window");
+        }
+        v.limit(end);
+        v.position(start);
+        return v;
     }
 
     /**

@@ -116,6 +116,20 @@ public final class RamRecordWriter {
     }
 
     /**
+     * Writes a PAGE record, queuing the page for the writer's next batched gathering write.
+     *
+     * @param block the page's block
+     * @param offset the page's offset in the block, page aligned
+     * @param windows the views over the block's memory
+     * @return bytes written
+     */
+    public int writePage(RamBlock block, long offset, BlockWindows windows) {
+        int n = header(block, offset, RamRecordDescriptor.FLAG_PAGE);
+        out.putPage(windows, offset, targetPageSize);
+        return n + targetPageSize;
+    }
+
+    /**
      * Writes an XBZRLE record ({@code save_xbzrle_page}).
      *
      * @param block the page's block
