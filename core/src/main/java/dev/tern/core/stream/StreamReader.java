@@ -18,6 +18,8 @@ import java.util.Objects;
 public final class StreamReader {
     /** {@code IO_BUF_SIZE}: the read buffer's size, and the furthest {@link #tryPeek8} can look. */
     public static final int BUFFER_SIZE = 32768;
+    /** Reads at least this large bypass the buffer. */
+    private static final int DIRECT_READ_MIN = BUFFER_SIZE / 2;
 
     private final MigrationChannel channel;
     // Read mode between calls: position = next unread byte, limit = end of buffered data.
@@ -153,25 +155,29 @@ public final class StreamReader {
      * @throws IOException on end of stream or channel failure
      */
     public void readFully(ByteBuffer dst) throws IOException {
-        int want = dst.remaining();
-        int n = Math.min(buffer.remaining(), want);
-        if (n > 0) {
+        while (dst.hasRemaining()) {
+            if (!buffer.hasRemaining()) {
+                if (dst.remaining() >= DIRECT_READ_MIN) {
+                    // Large enough to be worth its own system call: straight into dst.
+                    int before = dst.remaining();
+                    if (ended || channel.read(dst) < 0) {
+                        ended = true;
+                        throw endOfStream();
+                    }
+                    consumed += before - dst.remaining();
+                    continue;
+                }
+                // A page is small: one read fills the buffer with several pages and their headers.
+                if (!fill(1)) {
+                    throw endOfStream();
+                }
+            }
+            int n = Math.min(buffer.remaining(), dst.remaining());
             int limit = buffer.limit();
             buffer.limit(buffer.position() + n);
             dst.put(buffer);
             buffer.limit(limit);
-        }
-        consumed += n;
-        while (dst.hasRemaining()) {
-            if (ended) {
-                throw endOfStream();
-            }
-            int before = dst.remaining();
-            if (channel.read(dst) < 0) {
-                ended = true;
-                throw endOfStream();
-            }
-            consumed += before - dst.remaining();
+            consumed += n;
         }
     }
 
