@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tern.api.MigrateSetParameters;
 import dev.tern.api.MigrationControl;
 import dev.tern.api.MigrationStatus;
+import dev.tern.api.RunState;
 import dev.tern.api.info.MigrationInfo;
 import dev.tern.api.info.SocketAddress;
 import java.lang.foreign.MemorySegment;
@@ -67,6 +68,23 @@ final class Interop {
             return s == expected;
         });
         return vm.queryMigrate();
+    }
+
+    /**
+     * Waits for the Tern VM's run state. The migration status changes first and the run state
+     * just after (QEMU's order too: {@code migration_iteration_finish} restarts or parks the VM
+     * after the status change), so a test reads the run state by waiting for it.
+     */
+    static void awaitRunState(MigrationControl vm, RunState expected, QemuPeer qemu) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        RunState now;
+        while ((now = vm.runState()) != expected) {
+            if (System.nanoTime() > deadline) {
+                fail("Tern's run state is " + now.qapiName() + ", not " + expected.qapiName() + "; Tern: "
+                        + vm.queryMigrate() + qemu.stderrSuffix());
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** The port a Tern destination listens on after {@code migrate-incoming tcp:127.0.0.1:0}. */

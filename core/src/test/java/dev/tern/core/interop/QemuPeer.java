@@ -216,6 +216,25 @@ final class QemuPeer implements AutoCloseable {
     }
 
     /**
+     * Polls {@code query-status} until the run state is {@code expected}: QEMU's source changes
+     * its run state (to {@code postmigrate}, or back to {@code running}) just after the
+     * migration status.
+     *
+     * @param expected for example {@code "postmigrate"}
+     * @param timeout how long to wait
+     */
+    void awaitRunState(String expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String now;
+        while (!(now = runState()).equals(expected)) {
+            if (System.nanoTime() > deadline) {
+                fail("QEMU's run state is " + now + ", not " + expected + stderrSuffix());
+            }
+            pause(5);
+        }
+    }
+
+    /**
      * The listening port after {@code migrate-incoming tcp:HOST:0} (query-migrate's
      * {@code socket-address}).
      *
@@ -257,6 +276,31 @@ final class QemuPeer implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 fail("QEMU's migration did not reach " + expected + " within " + timeout + ": " + info
                         + stderrSuffix());
+            }
+            pause(5);
+        }
+    }
+
+    /**
+     * Polls {@code query-migrate} until the migration ended: {@code completed}, {@code failed} or
+     * {@code cancelled}. Fails with QEMU's stderr if QEMU exits or the timeout passes first.
+     *
+     * @param timeout how long to wait
+     * @return the last {@code query-migrate}
+     */
+    Map<String, Object> awaitEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                fail("QEMU exited with status " + process.exitValue() + " before its migration ended"
+                        + stderrSuffix());
+            }
+            Map<String, Object> info = queryMigrate();
+            if (List.of("completed", "failed", "cancelled").contains(String.valueOf(info.get("status")))) {
+                return info;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("QEMU's migration did not end within " + timeout + ": " + info + stderrSuffix());
             }
             pause(5);
         }

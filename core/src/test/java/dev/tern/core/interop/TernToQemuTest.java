@@ -3,6 +3,8 @@ package dev.tern.core.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tern.api.MigrationCapability;
+import dev.tern.api.MigrationCapabilityStatus;
 import dev.tern.api.MigrationControl;
 import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
@@ -13,6 +15,7 @@ import dev.tern.core.guest.Workload;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -51,7 +54,7 @@ class TernToQemuTest {
         try (QemuPeer qemu = QemuPeer.builder(dir).ram(RAM).incomingDefer().start()) {
             String uri = "unix:" + dir.resolve("mig.sock");
             qemu.migrateIncoming(uri);
-            migrateAndCompare(qemu, uri);
+            migrateAndCompare(qemu, uri, false);
         }
     }
 
@@ -59,18 +62,33 @@ class TernToQemuTest {
     void runningGuestMigratesIntoQemuOverTcp() throws Exception {
         try (QemuPeer qemu = QemuPeer.builder(dir).ram(RAM).incomingDefer().start()) {
             qemu.migrateIncoming("tcp:127.0.0.1:0");
-            migrateAndCompare(qemu, "tcp:127.0.0.1:" + qemu.incomingPort());
+            migrateAndCompare(qemu, "tcp:127.0.0.1:" + qemu.incomingPort(), false);
+        }
+    }
+
+    @Test
+    void runningGuestMigratesIntoQemuWithReturnPath() throws Exception {
+        // QEMU answers Tern's PING with PONG and ends with SHUT(0), which Tern waits for before completing.
+        try (QemuPeer qemu = QemuPeer.builder(dir).ram(RAM).incomingDefer().start()) {
+            qemu.setCapability("return-path", true);
+            String uri = "unix:" + dir.resolve("mig.sock");
+            qemu.migrateIncoming(uri);
+            migrateAndCompare(qemu, uri, true);
         }
     }
 
     /**
      * Migrates slowly until the guest has dirtied pages the first pass already sent (at least
      * two more dirty syncs), then lets it converge; compares QEMU's RAM file with the stopped
-     * source.
+     * source. With {@code returnPath} the Tern source has the capability too (QEMU's is set by
+     * the caller).
      */
-    private static void migrateAndCompare(QemuPeer qemu, String uri) throws Exception {
+    private static void migrateAndCompare(QemuPeer qemu, String uri, boolean returnPath) throws Exception {
         try (ReferenceGuest src = sweepingGuest();
                 MigrationControl source = MigrationControl.create(src, StartMode.RUNNING)) {
+            if (returnPath) {
+                source.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.RETURN_PATH, true)));
+            }
             src.start();
             source.setParameters(Interop.nonConverge());
             source.migrate(uri);
@@ -87,7 +105,7 @@ class TernToQemuTest {
             Map<String, Object> done = qemu.awaitStatus("completed", Interop.TIMEOUT);
 
             assertTrue(passesDuringMigration > 0, "the guest wrote while it migrated");
-            assertEquals(RunState.POSTMIGRATE, source.runState());
+            Interop.awaitRunState(source, RunState.POSTMIGRATE, qemu);
             // Tern's globalstate said "running" and QEMU's -incoming autostarts: QEMU's machine runs.
             assertEquals("running", qemu.runState(), "QEMU destination run state; query-migrate: " + done
                     + qemu.stderrSuffix());
