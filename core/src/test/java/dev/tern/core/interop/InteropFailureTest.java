@@ -97,9 +97,10 @@ class InteropFailureTest {
             Interop.awaitStatus(destination, MigrationStatus.FAILED, qemu);
             Map<String, Object> qemuEnd = qemu.awaitEnd(Interop.TIMEOUT);
 
-            // Tern's query-migrate does not carry the destination's error (see the report of issue 3
-            // section 7: QueryMigrateAssembler drops error-desc when the source status is none), so
-            // the message is read where IncomingMigration logs it.
+            // Tern's query-migrate loses the destination's error: QueryMigrate hands it over as the
+            // source view's error-desc while the source status is none, and QueryMigrateAssembler
+            // emits error-desc only for a failed source. So the message is read where
+            // IncomingMigration logs it.
             Interop.await("Tern's failure logged", destination, qemu,
                     () -> log.messages().contains("incoming migration failed: " + SIZE_MISMATCH));
             assertEquals(RunState.INMIGRATE, destination.runState(), "a failed destination never starts its guest");

@@ -3,6 +3,7 @@ package dev.tern.core.interop;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
@@ -13,13 +14,13 @@ import java.util.logging.SimpleFormatter;
  */
 final class LogCapture implements AutoCloseable {
     private final Logger logger;
-    private final List<String> messages = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        private final SimpleFormatter formatter = new SimpleFormatter();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private static final SimpleFormatter FORMATTER = new SimpleFormatter();
 
+    private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            messages.add(formatter.formatMessage(record));
+            records.add(record);
         }
 
         @Override
@@ -48,7 +49,17 @@ final class LogCapture implements AutoCloseable {
      * @return the formatted messages
      */
     List<String> messages() {
-        return List.copyOf(messages);
+        return records.stream().map(FORMATTER::formatMessage).toList();
+    }
+
+    /**
+     * The messages logged at WARNING or above, oldest first.
+     *
+     * @return the formatted messages
+     */
+    List<String> warnings() {
+        return records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(FORMATTER::formatMessage).toList();
     }
 
     @Override

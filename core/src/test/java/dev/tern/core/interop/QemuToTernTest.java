@@ -9,6 +9,7 @@ import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
 import dev.tern.api.StartMode;
 import dev.tern.core.guest.ReferenceGuest;
+import dev.tern.core.incoming.IncomingMigration;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -92,7 +93,8 @@ class QemuToTernTest {
     private static void migrate(QemuPeer qemu, String uri, RunState expected, boolean returnPath)
             throws Exception {
         try (ReferenceGuest dst = destinationGuest(RAM);
-                MigrationControl destination = MigrationControl.create(dst, StartMode.INCOMING)) {
+                MigrationControl destination = MigrationControl.create(dst, StartMode.INCOMING);
+                LogCapture log = new LogCapture(IncomingMigration.class)) {
             if (returnPath) {
                 qemu.setCapability("return-path", true);
                 destination.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.RETURN_PATH,
@@ -106,6 +108,8 @@ class QemuToTernTest {
             Interop.awaitStatus(destination, MigrationStatus.COMPLETED, qemu);
 
             assertEquals(expected, destination.runState(), "Tern's run state after QEMU's globalstate");
+            // Nothing in QEMU's stream (configuration, timer, vmdesc) may surprise Tern.
+            assertEquals(List.of(), log.warnings(), "Tern's warnings while loading QEMU's stream");
             qemu.awaitRunState("postmigrate", Interop.TIMEOUT);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment sent = qemu.mapRam(arena);

@@ -109,6 +109,8 @@ class TernToQemuTest {
             // Tern's globalstate said "running" and QEMU's -incoming autostarts: QEMU's machine runs.
             assertEquals("running", qemu.runState(), "QEMU destination run state; query-migrate: " + done
                     + qemu.stderrSuffix());
+            // QEMU logs what it dislikes but tolerates (a missing vmdesc, say) on stderr: there must be none.
+            assertEquals("", qemu.stderr().strip(), "QEMU destination's stderr after loading Tern's stream");
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment received = qemu.mapRam(arena);
                 Interop.assertSameRam("QEMU destination vs stopped Tern source", src.ramBlocks().getFirst().memory(),
