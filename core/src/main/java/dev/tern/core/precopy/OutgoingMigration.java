@@ -39,8 +39,13 @@ public final class OutgoingMigration {
     /** QEMU's RAM section: id string, instance and version. */
     static final String RAM_IDSTR = "ram";
     static final int RAM_VERSION = 4;
-    /** Section ids are the sender's registration indices; Tern registers RAM first. */
-    private static final int RAM_SECTION_ID = 0;
+    /**
+     * Section ids are the sender's registration indices; Tern registers RAM first, but counts
+     * from 1: a QEMU destination resolves PART/END by {@code load_section_id}, which is 0 in every
+     * handler that got no START/FULL, so RAM PARTs with id 0 would reach its first handler
+     * ({@code timer}: "timer: incoming version_id 0 is too old for local minimum version_id 1").
+     */
+    private static final int RAM_SECTION_ID = 1;
 
     private final SourceContext ctx;
     private final MigrationUri target;
