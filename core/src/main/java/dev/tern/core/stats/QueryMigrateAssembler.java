@@ -76,8 +76,9 @@ public final class QueryMigrateAssembler {
         }
         MigrationStatus status = src.status();
         switch (status) {
-            // No migration ever happened: keep whatever the destination reported.
-            case NONE -> { }
+            // No outgoing migration: keep whatever the destination reported, plus (Tern's
+            // addition) the reason an incoming one failed, which a QEMU destination exits with.
+            case NONE -> src.errorDesc().ifPresent(info::errorDesc);
             case SETUP, CANCELLED, WAIT_UNPLUG, COLO -> info.status(status);
             case FAILED -> {
                 info.status(status);

@@ -12,7 +12,6 @@ import dev.tern.api.RunState;
 import dev.tern.api.StartMode;
 import dev.tern.api.info.MigrationInfo;
 import dev.tern.core.guest.ReferenceGuest;
-import dev.tern.core.incoming.IncomingMigration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,8 +83,7 @@ class InteropFailureTest {
         try (QemuPeer qemu = QemuPeer.builder(dir).ram(QEMU_RAM).paused().ramContents(r -> Interop.pattern(r, 1))
                 .start();
                 ReferenceGuest dst = QemuToTernTest.destinationGuest(TERN_RAM);
-                MigrationControl destination = MigrationControl.create(dst, StartMode.INCOMING);
-                LogCapture log = new LogCapture(IncomingMigration.class)) {
+                MigrationControl destination = MigrationControl.create(dst, StartMode.INCOMING)) {
             if (returnPath) {
                 qemu.setCapability("return-path", true);
                 destination.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.RETURN_PATH,
@@ -97,12 +95,8 @@ class InteropFailureTest {
             Interop.awaitStatus(destination, MigrationStatus.FAILED, qemu);
             Map<String, Object> qemuEnd = qemu.awaitEnd(Interop.TIMEOUT);
 
-            // Tern's query-migrate loses the destination's error: QueryMigrate hands it over as the
-            // source view's error-desc while the source status is none, and QueryMigrateAssembler
-            // emits error-desc only for a failed source. So the message is read where
-            // IncomingMigration logs it.
-            Interop.await("Tern's failure logged", destination, qemu,
-                    () -> log.messages().contains("incoming migration failed: " + SIZE_MISMATCH));
+            assertEquals(java.util.Optional.of(SIZE_MISMATCH), destination.queryMigrate().errorDesc(),
+                    "a failed destination says why in query-migrate");
             assertEquals(RunState.INMIGRATE, destination.runState(), "a failed destination never starts its guest");
             assertEquals("failed", qemuEnd.get("status"), "QEMU source: " + qemuEnd + qemu.stderrSuffix());
             assertEquals("prelaunch", qemu.runState(), "QEMU's source VM is left as it was");
