@@ -120,7 +120,13 @@ public final class IncomingMigration {
                 .withIgnoreShared(capabilities.contains(MigrationCapability.X_IGNORE_SHARED)));
         GlobalStateSection globalState = new GlobalStateSection();
         SectionTable<StreamLoader.SectionHandler> sections = new SectionTable<>();
-        sections.register(RAM_IDSTR, 0, RAM_VERSION, (r, header, version) -> ram.loadSection());
+        sections.register(RAM_IDSTR, 0, RAM_VERSION, (r, header, version) -> {
+            // QEMU's ram_load accepts exactly version 4; an older one is refused, not guessed at.
+            if (version != RAM_VERSION) {
+                throw new StreamFormatException("RAM section version " + version + " is not " + RAM_VERSION);
+            }
+            ram.loadSection();
+        });
         sections.register(GlobalStateSection.IDSTR, 0, GlobalStateSection.VERSION,
                 DeviceSectionCodec.handler(globalState));
         sections.register(TimerSection.IDSTR, 0, TimerSection.VERSION, DeviceSectionCodec.handler(new TimerSection()));
