@@ -33,7 +33,7 @@ final class ChildVm implements AutoCloseable {
     private ChildVm(Process process, Consumer<String> echo) {
         this.process = process;
         this.reader = Thread.ofPlatform().name("tern-child-output").daemon().unstarted(() -> read(echo));
-        this.hook = Thread.ofPlatform().name("tern-child-destroy").unstarted(process::destroyForcibly);
+        this.hook = Thread.ofPlatform().name("tern-child-destroy").unstarted(this::terminate);
     }
 
     /**
@@ -134,9 +134,11 @@ final class ChildVm implements AutoCloseable {
         return process.pid();
     }
 
-    /** Ends the process if it still runs (SIGTERM, then SIGKILL after a grace period) and waits for it. */
-    @Override
-    public void close() {
+    /**
+     * SIGTERM, so that the second JVM closes its socket and guest, then SIGKILL if it is still
+     * there after a grace period.
+     */
+    private void terminate() {
         try {
             if (process.isAlive()) {
                 process.destroy();
@@ -144,9 +146,19 @@ final class ChildVm implements AutoCloseable {
                     process.destroyForcibly().waitFor();
                 }
             }
-            reader.join(TimeUnit.SECONDS.toMillis(TERM_GRACE_SECONDS));
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the process if it still runs (SIGTERM, then SIGKILL after a grace period) and waits for it. */
+    @Override
+    public void close() {
+        terminate();
+        try {
+            reader.join(TimeUnit.SECONDS.toMillis(TERM_GRACE_SECONDS));
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             try {

@@ -79,6 +79,9 @@ final class Demo {
         out.println("guest: " + guestOptions.describe());
         Path dir = Files.createTempDirectory("tern-demo-");
         Path socket = dir.resolve("destination.qmp");
+        // if this JVM is stopped (Ctrl-C), the shutdown hooks end the second JVM and these go after it
+        dir.toFile().deleteOnExit();
+        socket.toFile().deleteOnExit();
         List<String> destinationArgs = new ArrayList<>(List.of("run", "--qmp", "unix:" + socket, "--incoming", "defer",
                 "--report-digest-on-complete"));
         destinationArgs.addAll(guestOptions.arguments());
