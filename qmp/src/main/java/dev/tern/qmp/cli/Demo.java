@@ -40,6 +40,9 @@ final class Demo {
     private static final Duration CHILD_START = Duration.ofSeconds(60);
     private static final Duration MIGRATION_LIMIT = Duration.ofSeconds(40);
     private static final Duration REPORT_WAIT = Duration.ofSeconds(30);
+    private static final Duration CHILD_EXIT = Duration.ofSeconds(30);
+    /** How long the destination's guest runs before the demo asks for its status. */
+    private static final long RESUMED_MILLIS = 300;
     private static final long PROGRESS_EVERY_MILLIS = 200;
     private static final long POLL_MILLIS = 20;
     private static final String INDENT = "    ";
@@ -48,6 +51,13 @@ final class Demo {
     private final JvmCommand jvm;
     private final PrintStream out;
 
+    /**
+     * A demo.
+     *
+     * @param guestOptions the guest both sides build
+     * @param jvm how to start the second JVM
+     * @param out where the demo prints
+     */
     Demo(GuestOptions guestOptions, JvmCommand jvm, PrintStream out) {
         this.guestOptions = guestOptions;
         this.jvm = jvm;
@@ -124,56 +134,73 @@ final class Demo {
 
         section("Progress (source query-migrate every " + PROGRESS_EVERY_MILLIS + " ms)");
         JsonNode sourceInfo = follow(source);
-        String status = sourceInfo.path("status").asText();
-        if (!status.equals("completed")) {
-            out.println(INDENT + "the migration did not complete: " + status + " "
-                    + sourceInfo.path("error-desc").asText(""));
-            section("Final query-migrate");
-            out.println(INDENT + "source:      " + QmpJson.write(sourceInfo));
-            out.println(INDENT + "destination: " + QmpJson.write(destination.execute("query-migrate")));
+        if (!sourceInfo.path("status").asText().equals("completed")) {
+            out.println(INDENT + "the migration did not complete: " + sourceInfo.path("error-desc").asText(""));
+            printFinal(sourceInfo, destination);
             return 1;
         }
-
+        JsonNode ram = sourceInfo.path("ram");
         out.printf(Locale.ROOT, "%scompleted: total-time %d ms (setup %d ms), downtime %d ms, %.1f MiB sent in %d passes%n",
                 INDENT, sourceInfo.path("total-time").asLong(), sourceInfo.path("setup-time").asLong(),
-                sourceInfo.path("downtime").asLong(), sourceInfo.path("ram").path("transferred").asLong() / (double) (1 << 20),
-                sourceInfo.path("ram").path("dirty-sync-count").asLong());
+                sourceInfo.path("downtime").asLong(), ram.path("transferred").asLong() / (double) (1 << 20),
+                ram.path("dirty-sync-count").asLong());
         String report = child.awaitLine(line -> line.startsWith(CompletionReport.PREFIX), REPORT_WAIT);
-        Optional<CompletionReport.Reported> reported = CompletionReport.parse(report);
-        section("Final query-migrate of both sides");
-        out.println(INDENT + "source:      " + QmpJson.write(sourceInfo));
-        out.println(INDENT + "destination: " + QmpJson.write(destination.execute("query-migrate")));
+        printFinal(sourceInfo, destination);
 
         section("RAM at the stop point");
         RamDigest sourceDigest = RamDigest.of(guest.ramBlocks());
         out.printf("%ssource      sha256:%s  guest passes %d, runstate %s%n", INDENT, sourceDigest.hex(), guest.passes(),
                 source.execute("query-status").path("status").asText());
+        Optional<CompletionReport.Reported> reported = CompletionReport.parse(report);
         reported.ifPresentOrElse(
                 r -> out.printf("%sdestination sha256:%s  guest passes %d, runstate %s%n", INDENT, r.hex(), r.passes(),
                         r.runState()),
                 () -> out.println(INDENT + "destination: " + report));
 
+        resumeAndQuit(child, destination);
+        return verdict(sourceDigest, guest.passes(), reported, report);
+    }
+
+    /** Both sides' last query-migrate, each as its QMP reply line. */
+    private void printFinal(JsonNode sourceInfo, QmpPeer destination) throws IOException {
+        section("Final query-migrate of both sides");
+        out.println(INDENT + "source:      " + QmpJson.write(reply(sourceInfo)));
+        out.println(INDENT + "destination: " + QmpJson.write(reply(destination.execute("query-migrate"))));
+    }
+
+    /** The destination's guest runs on from where the source stopped; then the second JVM ends. */
+    private void resumeAndQuit(ChildVm child, QmpPeer destination) throws IOException, InterruptedException {
         section("Destination: resume the guest, then quit");
         call(destination, "cont", QmpJson.object());
-        Thread.sleep(300);
+        Thread.sleep(RESUMED_MILLIS);
         call(destination, "query-status", QmpJson.object());
         try {
             call(destination, "quit", QmpJson.object());
         } catch (IOException e) {
             // the reply and the closing connection race; the exit status below tells
         }
-        int exit = child.awaitExit(Duration.ofSeconds(30));
-        out.println(INDENT + "the destination JVM exited with status " + exit);
+        out.println(INDENT + "the destination JVM exited with status " + child.awaitExit(CHILD_EXIT));
+    }
 
+    private int verdict(RamDigest source, long sourcePasses, Optional<CompletionReport.Reported> destination,
+            String report) {
         out.println();
-        if (reported.isPresent() && reported.get().hex().equals(sourceDigest.hex())) {
-            out.printf("%s (%s, sha256:%s; guest passes %d on both sides)%n", VERDICT_IDENTICAL,
-                    Sizes.format(sourceDigest.bytes()), sourceDigest.hex(), guest.passes());
-            return 0;
+        if (destination.isEmpty() || !destination.get().hex().equals(source.hex())) {
+            out.printf("%s (source sha256:%s, destination: %s)%n", VERDICT_DIFFERENT, source.hex(),
+                    destination.map(CompletionReport.Reported::hex).orElse(report));
+            return 1;
         }
-        out.printf("%s (source sha256:%s, destination: %s)%n", VERDICT_DIFFERENT, sourceDigest.hex(),
-                reported.map(CompletionReport.Reported::hex).orElse(report));
-        return 1;
+        long passes = destination.get().passes();
+        out.printf("%s (%s, sha256:%s; guest passes %s)%n", VERDICT_IDENTICAL, Sizes.format(source.bytes()), source.hex(),
+                passes == sourcePasses ? passes + " on both sides"
+                        : "source " + sourcePasses + ", destination " + passes + ": the device state differs");
+        return 0;
+    }
+
+    private static ObjectNode reply(JsonNode result) {
+        ObjectNode reply = QmpJson.object();
+        reply.set("return", result);
+        return reply;
     }
 
     /** Polls the source until the migration ends, printing a progress line every so often. */
@@ -221,9 +248,7 @@ final class Demo {
     private JsonNode call(QmpPeer peer, String command, ObjectNode arguments) throws IOException {
         out.printf("%s%-11s -> %s%n", INDENT, peer.name(), QmpJson.write(QmpPeer.request(command, arguments)));
         JsonNode result = peer.execute(command, arguments);
-        ObjectNode reply = QmpJson.object();
-        reply.set("return", result);
-        out.printf("%s%-11s <- %s%n", INDENT, peer.name(), QmpJson.write(reply));
+        out.printf("%s%-11s <- %s%n", INDENT, peer.name(), QmpJson.write(reply(result)));
         return result;
     }
 

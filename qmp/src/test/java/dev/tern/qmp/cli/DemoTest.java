@@ -43,8 +43,8 @@ class DemoTest {
         assertTrue(text.contains("<- {\"return\": {\"singlestep\": false, \"status\": \"running\", \"running\": true}}"),
                 "the destination guest resumed: " + text);
         assertTrue(text.contains("the destination JVM exited with status 0"), text);
-        assertTrue(text.contains("source:      {\"status\": \"completed\""), text);
-        assertTrue(text.contains("destination: {\"status\": \"completed\""), text);
+        assertTrue(text.contains("source:      {\"return\": {\"status\": \"completed\""), text);
+        assertTrue(text.contains("destination: {\"return\": {\"status\": \"completed\""), text);
         assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(),
                 "no process left behind");
     }
