@@ -14,6 +14,8 @@ module dev.tern.qmp {
     // Not used at compile time: puts the engine (MigrationControl.create's provider) on the graph.
     requires dev.tern.core;
     requires transitive com.fasterxml.jackson.databind;
+    // The demo starts a second JVM with this one's flags (RuntimeMXBean.getInputArguments).
+    requires java.management;
 
     exports dev.tern.qmp;
     exports dev.tern.qmp.codec;

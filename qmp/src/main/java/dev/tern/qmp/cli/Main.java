@@ -7,11 +7,12 @@ import java.util.List;
  * The Tern launcher.
  *
  * <pre>
- * run  --qmp unix:PATH [--incoming defer|URI] [--ram SIZE]
- *      hosts one VM (machine "none", SIZE of RAM, default 64M) behind a QMP socket until a
- *      client sends "quit" or the process gets SIGTERM
- * demo [--ram SIZE]
- *      shows capabilities and parameters being set, queried and rejected over QMP
+ * run  --qmp unix:PATH [--incoming defer|URI] [GUEST OPTIONS] [--report-digest-on-complete]
+ *      hosts one reference guest behind a QMP socket until a client sends "quit" or the process
+ *      gets SIGTERM; without --incoming the guest runs from the start
+ * demo [--ram SIZE] [--vcpus N] [--workload W]
+ *      live-migrates a running guest from this JVM to a second one over TCP loopback and
+ *      compares their RAM
  * </pre>
  *
  * Run it from the module path after {@code mvn package}:
@@ -19,9 +20,13 @@ import java.util.List;
  */
 public final class Main {
     private static final String USAGE = """
-            usage: tern run --qmp unix:PATH [--incoming defer|URI] [--ram SIZE]
-                   tern demo [--ram SIZE]
-            SIZE is bytes or a number with K, M, G or T (binary); default 64M.""";
+            usage: tern run --qmp unix:PATH [--incoming defer|URI] [--ram SIZE] [--vcpus N]
+                            [--workload sweep|random[:PAGES/S]|hotset[:PAGES/S]|idle] [--machine NAME]
+                            [--block NAME] [--uuid UUID] [--no-device-section] [--report-digest-on-complete]
+                   tern demo [--ram SIZE] [--vcpus N] [--workload ...]
+            SIZE is bytes or a number with K, M, G or T (binary); RAM defaults to 64M for run, 256M for demo.
+            The guest is one RAM block (default pc.ram, machine tern-reference) whose vCPUs run the workload
+            (default sweep); --machine none --block ram --no-device-section matches a QEMU -M none peer.""";
 
     private Main() {
     }
@@ -49,29 +54,32 @@ public final class Main {
             (args.isEmpty() ? err : out).println(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
+        String command = args.getFirst();
+        if (!command.equals("run") && !command.equals("demo")) {
+            err.println("tern: unknown command " + command);
+            err.println(USAGE);
+            return 2;
+        }
         LaunchOptions options;
         try {
-            options = LaunchOptions.parse(args.subList(1, args.size()));
+            options = LaunchOptions.parse(command, args.subList(1, args.size()));
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             err.println(USAGE);
             return 2;
         }
         try {
-            return switch (args.getFirst()) {
-                case "run" -> RunCommand.run(options, out);
-                case "demo" -> Demo.run(options, out);
-                default -> {
-                    err.println("tern: unknown command " + args.getFirst());
-                    err.println(USAGE);
-                    yield 2;
-                }
-            };
+            return command.equals("run") ? RunCommand.run(options, out) : Demo.run(options, out);
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             return 2;
+        } catch (NoClassDefFoundError e) {
+            // the reference guest is tern-core's: without the engine it cannot even be built
+            err.println("tern: no Tern engine found: add tern-core to the class path or module path (missing "
+                    + e.getMessage() + ")");
+            return 1;
         } catch (Exception e) {
-            // no engine on the path, socket in use, ...: say what, not a stack trace
+            // no engine on the path, socket in use, a peer that failed: say what, not a stack trace
             err.println("tern: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         }

@@ -11,6 +11,10 @@ import java.util.List;
  * nothing else. One RAM block named {@code ram} (QEMU's name for that machine's default RAM
  * backend) of the requested size, zero-filled, off-heap in a shared arena so the engine's
  * threads can read it. Its memory never changes, so a migration of it sends zero pages only.
+ *
+ * <p>The launcher hosts a {@link dev.tern.core.guest.ReferenceGuest} (which has a dirty log, vCPUs
+ * and a workload); this class stays for the QMP package's tests that need a guest with no
+ * threads at all.
  */
 public final class RamGuest implements Guest, AutoCloseable {
     /** The launcher's default RAM: 64 MiB, as the QEMU 7.2 {@code -M none -m 64} peer in the spec. */

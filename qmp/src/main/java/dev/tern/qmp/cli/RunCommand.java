@@ -2,17 +2,24 @@ package dev.tern.qmp.cli;
 
 import dev.tern.api.MigrationControl;
 import dev.tern.api.StartMode;
+import dev.tern.core.guest.ReferenceGuest;
 import dev.tern.qmp.QmpDispatcher;
 import dev.tern.qmp.QmpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code run}: hosts one VM behind a QMP socket until a client sends {@code quit} or the process
- * gets SIGTERM (or SIGINT), then closes the socket, the engine and the guest's RAM in that order.
+ * {@code run}: hosts one {@link ReferenceGuest} behind a QMP socket until a client sends
+ * {@code quit} or the process gets SIGTERM (or SIGINT), then closes the socket, the engine and
+ * the guest in that order.
+ *
+ * <p>Without {@code --incoming} the guest runs from the start (QEMU without {@code -S}); with
+ * {@code --incoming defer} it waits for {@code migrate-incoming}; with {@code --incoming URI} it
+ * listens on URI at once, as QEMU's {@code -incoming URI}.
  */
 final class RunCommand {
     /** How long a shutdown hook waits for the orderly close before the JVM goes down anyway. */
@@ -24,16 +31,14 @@ final class RunCommand {
     /**
      * Runs the VM until {@code quit} or SIGTERM.
      *
-     * @param options needs {@code --qmp}
+     * @param options the socket, the incoming URI and the guest
      * @param out where the status lines go
      * @return the exit status, 0
      * @throws IOException if the socket cannot be created
      * @throws InterruptedException if the waiting thread is interrupted
-     * @throws IllegalArgumentException without {@code --qmp}
      */
     static int run(LaunchOptions options, PrintStream out) throws IOException, InterruptedException {
-        Path socket = options.qmpSocket()
-                .orElseThrow(() -> new IllegalArgumentException("run needs --qmp unix:PATH"));
+        Path socket = options.qmpSocket().orElseThrow(() -> new IllegalArgumentException("run needs --qmp unix:PATH"));
         boolean incoming = options.incoming().isPresent();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -46,15 +51,21 @@ final class RunCommand {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (RamGuest guest = new RamGuest(options.ramBytes());
+        try (ReferenceGuest guest = options.guest().build();
                 MigrationControl vm = MigrationControl.create(guest, incoming ? StartMode.INCOMING : StartMode.RUNNING);
+                Report _ = new Report(options.reportDigestOnComplete()
+                        ? Optional.of(CompletionReport.start(vm, guest, out)) : Optional.empty());
                 QmpServer server = QmpServer.start(socket, new QmpDispatcher(vm, stop::countDown))) {
             options.incoming().filter(uri -> !uri.equals("defer")).ifPresent(vm::migrateIncoming);
-            out.printf("tern: VM with %s of RAM (machine none, %s); QMP on unix:%s%n", Sizes.format(guest.ramBytes()),
-                    vm.runState().qapiName(), server.socketPath());
+            if (!incoming) {
+                guest.start();
+            }
+            out.printf("tern: VM with %s (%s); QMP on unix:%s%n", options.guest().describe(), vm.runState().qapiName(),
+                    server.socketPath());
             out.flush();
             stop.await();
             out.println("tern: shutting down");
+            out.flush();
         } finally {
             stopped.countDown();
             try {
@@ -64,5 +75,13 @@ final class RunCommand {
             }
         }
         return 0;
+    }
+
+    /** The optional completion report as one resource of the try block. */
+    private record Report(Optional<CompletionReport> report) implements AutoCloseable {
+        @Override
+        public void close() {
+            report.ifPresent(CompletionReport::close);
+        }
     }
 }

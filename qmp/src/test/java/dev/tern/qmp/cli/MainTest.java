@@ -1,24 +1,22 @@
 package dev.tern.qmp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tern.api.spi.MigrationEngineProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.qmp.json.QmpJson;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.io.File;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The launcher's commands, usage errors and {@code run} hosting a reference guest over QMP. */
 @Timeout(120)
 class MainTest {
     @TempDir
@@ -47,113 +46,125 @@ class MainTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    private static boolean enginePresent() {
-        return ServiceLoader.load(MigrationEngineProvider.class).findFirst().isPresent();
-    }
-
     @Test
     void usage() {
         assertEquals(2, main());
         assertTrue(err().contains("usage: tern run --qmp unix:PATH"), err());
         assertEquals(0, main("--help"));
         assertTrue(out().contains("tern demo"), out());
+        assertTrue(out().contains("--workload sweep|random[:PAGES/S]|hotset[:PAGES/S]|idle"), out());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "fly                                | unknown command fly",
-        "run --qmp                          | option --qmp needs a value",
-        "run --qmp tcp:1:2                  | --qmp takes unix:PATH, not tcp:1:2",
-        "run --qmp unix:/s,reconnect=1      | unsupported socket option reconnect=1",
-        "run --qmp unix:                    | --qmp unix: needs a path",
-        "run --colour blue                  | unknown option --colour",
-        "demo --ram 1000                    | --ram must be a positive multiple of 4 KiB, not 1000 bytes",
-        "demo --ram lots                    | not a size: 'lots'",
-        "run                                | run needs --qmp unix:PATH",
+        "fly                                          | unknown command fly",
+        "run --qmp                                    | option --qmp needs a value",
+        "run --qmp tcp:1:2                            | --qmp takes unix:PATH, not tcp:1:2",
+        "run --qmp unix:/s,reconnect=1                | unsupported socket option reconnect=1",
+        "run --qmp unix:                              | --qmp unix: needs a path",
+        "run --colour blue                            | unknown option --colour",
+        "run                                          | run needs --qmp unix:PATH",
+        "run --ram 64M                                | run needs --qmp unix:PATH",
+        "run --qmp unix:/s --ram                      | option --ram needs a value",
+        "demo --ram 1000                              | --ram must be a positive multiple of 4 KiB, not 1000 bytes",
+        "demo --ram 0                                 | --ram must be a positive multiple of 4 KiB, not 0 bytes",
+        "demo --ram lots                              | not a size: 'lots'",
+        "demo --colour                                | unknown option --colour",
+        "demo --qmp unix:/s                           | option --qmp is for run, not demo",
+        "demo --incoming defer                        | option --incoming is for run, not demo",
+        "demo --no-device-section                     | option --no-device-section is for run, not demo",
+        "demo --report-digest-on-complete             | option --report-digest-on-complete is for run, not demo",
+        "demo --machine none                          | option --machine is for run, not demo",
+        "run --qmp unix:/s --vcpus 0                  | --vcpus must be at least 1, not 0",
+        "run --qmp unix:/s --vcpus two                | --vcpus takes a number, not 'two'",
+        "demo --vcpus -1                              | --vcpus must be at least 1, not -1",
+        "run --qmp unix:/s --workload fast            | --workload takes sweep, random[:PAGES_PER_SECOND], "
+                + "hotset[:PAGES_PER_SECOND] or idle, not 'fast'",
+        "run --qmp unix:/s --workload sweep:5         | --workload sweep takes no rate, not 'sweep:5'",
+        "run --qmp unix:/s --workload idle:0          | --workload idle takes no rate, not 'idle:0'",
+        "run --qmp unix:/s --workload random:x        | --workload random: not a page rate: 'x'",
+        "run --qmp unix:/s --workload hotset:-1       | --workload hotset: page rate -1 is negative",
+        "run --qmp unix:/s --uuid 1234                | --uuid takes a UUID such as 12345678-9abc-def0-1234-56789abcdef0, not '1234'",
+        "run --qmp unix:/s --uuid 1-2-3-4-5           | --uuid takes a UUID",
     })
     void usageErrors(String words, String message) {
         assertEquals(2, main(words.trim().split(" +")));
         assertTrue(err().contains("tern: " + message), err());
+        assertTrue(err().contains("usage: tern run"), err());
     }
 
     @Test
     void withoutAnEngineItSaysSo() throws Exception {
         // A JVM whose class path lacks tern-core: the launcher must say what is missing.
-        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(entry -> !entry.contains("core" + java.io.File.separator + "target")
-                        && !entry.contains("tern-core-"))
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("core" + File.separator + "target") && !entry.contains("tern-core-"))
+                .collect(Collectors.joining(File.pathSeparator));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, Main.class.getName(), "run", "--qmp", "unix:" + dir.resolve("s"))
+                "-cp", classPath, Main.class.getName(), "run", "--qmp", "unix:" + dir.resolve("s"), "--workload", "idle")
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, p.exitValue(), output);
-        assertTrue(output.contains("no Tern engine found"), output);
+        assertTrue(output.startsWith("tern: no Tern engine found"), output);
+        assertFalse(output.contains("\tat "), "a stack trace instead of a message: " + output);
         assertTrue(!Files.exists(dir.resolve("s")), "socket left behind");
     }
 
     @Test
-    void demoShowsSettingsAndRejections() {
-        assertTrue(enginePresent(), "tern-core is a dependency of qmp");
-        assertEquals(0, main("demo"), err());
-        assertTrue(out().contains("\"desc\": \"Multifd is not compatible with compress\""), out());
-        assertTrue(out().contains("\"desc\": \"Parameter 'compress-level' expects uint8_t\""), out());
-        assertTrue(out().contains("enabled: xbzrle, events"), out());
+    void runHostsARunningReferenceGuest() throws Exception {
+        Path socket = dir.resolve("vm.qmp");
+        try (InProcessLauncher run = InProcessLauncher.start(socket, "--ram", "8M", "--workload", "random:1000",
+                "--vcpus", "2")) {
+            try (SocketQmp qmp = run.connect()) {
+                assertEquals("{\"singlestep\": false, \"status\": \"running\", \"running\": true}",
+                        QmpJson.write(qmp.execute("query-status")));
+                assertEquals("{}", QmpJson.write(qmp.execute("query-migrate")));
+                qmp.execute("stop");
+                assertEquals("paused", qmp.execute("query-status").path("status").asText());
+                qmp.execute("cont");
+                assertEquals("running", qmp.execute("query-status").path("status").asText());
+            }
+            assertTrue(run.output().contains("tern: VM with 8 MiB of RAM in block pc.ram, machine tern-reference, 2 vCPUs, "
+                    + "workload random writes, 1000 pages/s (running); QMP on unix:" + socket), run.output());
+            assertEquals(0, run.quit());
+            assertTrue(run.output().endsWith("tern: shutting down\n"), run.output());
+        }
+        assertFalse(Files.exists(socket), "socket left behind");
     }
 
     @Test
-    void runServesUntilQuit() throws Exception {
-        assertTrue(enginePresent(), "tern-core is a dependency of qmp");
-        Path socket = dir.resolve("vm.qmp");
-        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(
-                () -> main("run", "--qmp", "unix:" + socket + ",server=on,wait=off", "--ram", "8M"));
-        try (SocketChannel c = connect(socket, run)) {
-            c.write(ByteBuffer.wrap("{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n"
-                    .getBytes(StandardCharsets.US_ASCII)));
-            String all = new String(Drain.readAll(c), StandardCharsets.US_ASCII);
-            assertTrue(all.endsWith("{\"return\": {}}\r\n{\"return\": {}}\r\n"), all);
-        }
-        assertEquals(0, run.get());
-        assertTrue(out().contains("QMP on unix:" + socket), out());
-    }
-
-    private static SocketChannel connect(Path socket, CompletableFuture<Integer> run) throws IOException {
-        // the server is up once the socket exists; if run ended instead, report why
-        while (!Files.exists(socket)) {
-            if (run.isDone()) {
-                throw new AssertionError("run ended with " + run.join());
-            }
-            Thread.onSpinWait();
-        }
-        // bind() creates the file before listen(): a connect in between is refused, so retry.
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                c.connect(UnixDomainSocketAddress.of(socket));
-                return c;
-            } catch (java.net.ConnectException e) {
-                c.close();
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.onSpinWait();
-            }
+    void runWithIncomingDeferWaitsForMigrateIncoming() throws Exception {
+        try (InProcessLauncher run = InProcessLauncher.start(dir.resolve("vm.qmp"), "--incoming", "defer",
+                "--machine", "none", "--block", "ram", "--no-device-section");
+                SocketQmp qmp = run.connect()) {
+            assertEquals("inmigrate", qmp.execute("query-status").path("status").asText());
+            assertFalse(qmp.execute("query-status").path("running").asBoolean());
+            assertEquals("{}", QmpJson.write(qmp.execute("query-migrate")), "nothing listens yet");
+            // QEMU's cont during inmigrate only turns autostart back on
+            qmp.execute("cont");
+            assertEquals("inmigrate", qmp.execute("query-status").path("status").asText());
+            assertTrue(run.output().contains("machine none, 1 vCPU, workload sweep (A-B) over all RAM, no device section "
+                    + "(inmigrate)"), run.output());
         }
     }
 
-    /** Reads a channel to its end. */
-    private static final class Drain {
-        static byte[] readAll(SocketChannel c) throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            ByteBuffer b = ByteBuffer.allocate(4096);
-            while (c.read(b) >= 0) {
-                all.write(b.array(), 0, b.position());
-                b.clear();
-            }
-            return all.toByteArray();
+    @Test
+    void runWithIncomingUriListensAtOnce() throws Exception {
+        try (InProcessLauncher run = InProcessLauncher.start(dir.resolve("vm.qmp"), "--incoming", "tcp:127.0.0.1:0");
+                SocketQmp qmp = run.connect()) {
+            JsonNode info = qmp.execute("query-migrate");
+            JsonNode address = info.path("socket-address").path(0);
+            assertEquals("inet", address.path("type").asText());
+            assertEquals("127.0.0.1", address.path("host").asText());
+            assertTrue(Integer.parseInt(address.path("port").asText()) > 0, QmpJson.write(info));
         }
+    }
+
+    @Test
+    void runWithABadIncomingUriFailsWithQemusMessage() {
+        assertEquals(1, main("run", "--qmp", "unix:" + dir.resolve("vm.qmp"), "--incoming", "carrier-pigeon:1"));
+        assertEquals("tern: unknown migration protocol: carrier-pigeon:1\n", err());
+        assertFalse(Files.exists(dir.resolve("vm.qmp")), "socket left behind");
     }
 
     @ParameterizedTest
@@ -173,27 +184,5 @@ class MainTest {
         assertEquals("64 MiB", Sizes.format(64L << 20));
         assertEquals("4097 B", Sizes.format(4097));
         assertEquals("0 B", Sizes.format(0));
-    }
-
-    @Test
-    void launchOptions() {
-        LaunchOptions o = LaunchOptions.parse(List.of("--qmp", "unix:/run/q", "--incoming", "defer", "--ram", "128M"));
-        assertEquals(Optional.of(Path.of("/run/q")), o.qmpSocket());
-        assertEquals(Optional.of("defer"), o.incoming());
-        assertEquals(128L << 20, o.ramBytes());
-        assertEquals(RamGuest.DEFAULT_RAM_BYTES, LaunchOptions.parse(List.of()).ramBytes());
-    }
-
-    @Test
-    void ramGuestIsOneZeroedBlockOfMachineNone() {
-        try (RamGuest guest = new RamGuest(1 << 20)) {
-            assertEquals("none", guest.machineType());
-            assertEquals(1, guest.ramBlocks().size());
-            assertEquals("ram", guest.ramBlocks().getFirst().name());
-            assertEquals(1 << 20, guest.ramBlocks().getFirst().memory().byteSize());
-            assertEquals(0, guest.ramBlocks().getFirst().memory().get(java.lang.foreign.ValueLayout.JAVA_LONG, 4096));
-        }
-        assertThrows(IllegalArgumentException.class, () -> new RamGuest(4095));
-        assertThrows(IllegalArgumentException.class, () -> new RamGuest(0));
     }
 }

@@ -1,0 +1,52 @@
+package dev.tern.benchmarks.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a run of one scenario measured, from the source's last {@code query-migrate} (Tern's
+ * encoded with the QMP codec, so both engines are read by the same code).
+ *
+ * @param scenario the scenario's name
+ * @param engine {@code tern} or {@code qemu 7.2}
+ * @param outcome {@code completed}, {@code no switchover} (cancelled at the time limit) or {@code failed}
+ * @param totalMillis {@code total-time} (the time limit when there was no switchover)
+ * @param setupMillis {@code setup-time}
+ * @param downtimeMillis {@code downtime}, -1 without a switchover
+ * @param transferredBytes {@code ram.transferred}
+ * @param passes {@code ram.dirty-sync-count}
+ * @param throttlePercent the highest {@code cpu-throttle-percentage} seen
+ * @param note anything else worth a column (RAM check, dirty rate, errors)
+ */
+record Measurement(String scenario, String engine, String outcome, long totalMillis, long setupMillis,
+        long downtimeMillis, long transferredBytes, long passes, long throttlePercent, String note) {
+
+    /**
+     * Throughput as the harness defines it: transferred bytes over the time after setup.
+     *
+     * @return MB/s (10^6 bytes per second), or 0 when no time passed
+     */
+    double throughputMBps() {
+        long millis = totalMillis - setupMillis;
+        return millis <= 0 ? 0 : transferredBytes / 1e3 / millis;
+    }
+
+    /**
+     * Reads the members of a source's {@code query-migrate} reply.
+     *
+     * @param scenario the scenario's name
+     * @param engine which engine migrated
+     * @param outcome how the run ended
+     * @param info the {@code return} of {@code query-migrate}
+     * @param elapsedMillis used as the total time when the reply has no {@code total-time}
+     * @param throttlePercent the highest throttle seen
+     * @param note the note column
+     * @return the measurement
+     */
+    static Measurement of(String scenario, String engine, String outcome, JsonNode info, long elapsedMillis,
+            long throttlePercent, String note) {
+        JsonNode ram = info.path("ram");
+        return new Measurement(scenario, engine, outcome, info.path("total-time").asLong(elapsedMillis),
+                info.path("setup-time").asLong(0), info.path("downtime").asLong(-1), ram.path("transferred").asLong(0),
+                ram.path("dirty-sync-count").asLong(0), throttlePercent, note);
+    }
+}

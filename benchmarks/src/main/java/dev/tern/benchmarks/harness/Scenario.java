@@ -1,0 +1,64 @@
+package dev.tern.benchmarks.harness;
+
+import dev.tern.core.guest.Workload;
+import java.time.Duration;
+import java.util.function.LongFunction;
+
+/**
+ * One harness run: a guest, how it is migrated, and by which engine.
+ *
+ * @param name the name on the command line and in the table
+ * @param engine {@link Engine#TERN} (in this JVM) or {@link Engine#QEMU} (two QEMU 7.2 processes)
+ * @param ramBytes the guest's RAM
+ * @param filledPerMille pages in a thousand filled with random data before the migration
+ *     ({@link RamPattern}); the rest is zero
+ * @param workload what a Tern guest's vCPUs do, given the RAM size (QEMU's {@code -M none} has no vCPU)
+ * @param maxBandwidth {@code max-bandwidth}, bytes per second
+ * @param downtimeLimitMillis {@code downtime-limit}
+ * @param autoConverge whether the {@code auto-converge} capability is on
+ * @param limit how long the migration may take before the harness cancels it
+ */
+record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, LongFunction<Workload> workload,
+        long maxBandwidth, long downtimeLimitMillis, boolean autoConverge, Duration limit) {
+
+    /** Which implementation migrates. */
+    enum Engine {
+        /** Tern, source and destination in the harness's JVM, over TCP loopback. */
+        TERN("tern"),
+        /** QEMU 7.2, two {@code qemu-system-x86_64 -M none} processes, over TCP loopback. */
+        QEMU("qemu 7.2");
+
+        private final String label;
+
+        Engine(String label) {
+            this.label = label;
+        }
+
+        /**
+         * The name in the table.
+         *
+         * @return for example {@code qemu 7.2}
+         */
+        String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Says what the guest is, for the log.
+     *
+     * @return for example {@code 4 GiB, 10.0% of pages random data, 1 vCPU idle, ...}
+     */
+    String describe() {
+        String content = filledPerMille == 0 ? "all zero" : (filledPerMille / 10.0) + "% of pages random data";
+        String load = engine == Engine.QEMU ? "no vCPU (-M none, -S)" : switch (workload.apply(ramBytes)) {
+            case Workload.Idle _ -> "1 vCPU idle";
+            case Workload.SequentialSweep sweep -> "1 vCPU sweeping " + ((sweep.toOffset() - sweep.fromOffset()) >> 20)
+                    + " MiB at full speed";
+            case Workload.UniformRandom random -> "random writes, " + random.pagesPerSecond() + " pages/s";
+            case Workload.HotSet hot -> "hot-set writes, " + hot.pagesPerSecond() + " pages/s";
+        };
+        return (ramBytes >> 30) + " GiB, " + content + ", " + load + ", max-bandwidth " + maxBandwidth
+                + " B/s, downtime-limit " + downtimeLimitMillis + " ms" + (autoConverge ? ", auto-converge on" : "");
+    }
+}
