@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tern.api.MigrationControl;
 import dev.tern.api.StartMode;
 import dev.tern.api.spi.MigrationEngineProvider;
-import dev.tern.qmp.cli.RamGuest;
+import dev.tern.core.guest.ReferenceGuest;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +32,7 @@ class QmpEndToEndTest {
     @Test
     void pythonClientDrivesTheRealEngine() throws Exception {
         PythonClient.assumePython();
-        try (RamGuest guest = new RamGuest(RamGuest.DEFAULT_RAM_BYTES);
+        try (ReferenceGuest guest = ReferenceGuest.builder().ramBlock("pc.ram", 16 << 20).build();
                 MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING);
                 QmpServer server = QmpServer.start(dir.resolve("qmp.sock"), new QmpDispatcher(vm))) {
             PythonClient.runAgainst(server.socketPath());
@@ -41,7 +41,7 @@ class QmpEndToEndTest {
 
     @Test
     void queryStatusOfARunningVm() throws Exception {
-        try (RamGuest guest = new RamGuest(RamGuest.DEFAULT_RAM_BYTES);
+        try (ReferenceGuest guest = ReferenceGuest.builder().ramBlock("pc.ram", 16 << 20).build();
                 MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING);
                 QmpServer server = QmpServer.start(dir.resolve("qmp.sock"), new QmpDispatcher(vm));
                 QmpTestClient client = new QmpTestClient(server.socketPath())) {
