@@ -58,6 +58,10 @@ public final class OutgoingMigration {
     private ReturnPathReader returnPath;
     private boolean vmStoppedByUs;
     private long remainingAtLastSync;
+    /** Set once this migration moved to completed; it then leaves the status alone. */
+    private boolean completed;
+    /** The error this migration failed with; the move to failed waits until the cleanup is done. */
+    private String failure;
 
     /**
      * Prepares a migration; {@link #start()} runs it.
@@ -331,9 +335,14 @@ public final class OutgoingMigration {
             returnPath.awaitShut();
         }
         checkStream();
+        // Everything the migration shares with the VM is settled before completed is visible:
+        // whoever sees it may resume the guest and start the next migration at once, which a
+        // later stop of the dirty log, change of run state or of the counters would break.
+        ctx.counters().calculateComplete(ram.totalBytes());
+        releaseGuest();
+        ctx.run().set(RunState.POSTMIGRATE);
         if (ctx.source().compareAndSet(active, MigrationStatus.COMPLETED)) {
-            ctx.counters().calculateComplete(ram.totalBytes());
-            ctx.run().set(RunState.POSTMIGRATE);
+            completed = true;
             vmStoppedByUs = false;
         }
     }
@@ -374,19 +383,16 @@ public final class OutgoingMigration {
         return ctx.counters().normalPages() + ctx.counters().duplicatePages();
     }
 
-    /** Records the error and fails from whichever running state the migration is in. */
+    /** Records the first error; {@link #cleanup()} moves to failed once the guest is whole again. */
     private void fail(String message) {
         if (shutdown && ctx.source().get() == MigrationStatus.CANCELLING) {
             return; // the cancel explains it; a failed CAS would be silent anyway
         }
-        ctx.error().accept(message);
-        for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
-                MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
-            if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
-                break;
-            }
+        if (failure == null) {
+            failure = message;
+            ctx.error().accept(message);
+            LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, message);
         }
-        LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, message);
     }
 
     private static String describe(Throwable e) {
@@ -394,14 +400,23 @@ public final class OutgoingMigration {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    /** The source's cleanup ({@code migrate_fd_cleanup}): whatever happened, leave nothing behind. */
-    private void cleanup() {
+    /** Hands the guest back: throttle off, dirty log off. Idempotent. */
+    private void releaseGuest() {
         if (autoConverge.throttle() != 0) {
             autoConverge.stop();
             ctx.guest().vcpus().ifPresent(v -> v.setThrottle(0));
             ctx.counters().setCpuThrottlePercentage(0);
         }
         ram.stopLogging();
+    }
+
+    /**
+     * The source's cleanup ({@code migrate_fd_cleanup}): whatever happened, leave nothing
+     * behind. The final failed or cancelled status is set last, so that whoever sees it finds
+     * the guest running again, the channel closed and the migration's threads ending.
+     */
+    private void cleanup() {
+        releaseGuest();
         if (returnPath != null) {
             returnPath.close();
         }
@@ -420,10 +435,20 @@ public final class OutgoingMigration {
         if (returnPath != null) {
             returnPath.join();
         }
-        MigrationStatus status = ctx.source().get();
-        if (status != MigrationStatus.COMPLETED && vmStoppedByUs) {
+        if (completed) {
+            return; // the status may already belong to the next migration
+        }
+        if (vmStoppedByUs) {
             // The completion stopped a running guest: it runs again, with every page intact.
             ctx.run().start();
+        }
+        if (failure != null) {
+            for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
+                    MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
+                if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
+                    break;
+                }
+            }
         }
         ctx.source().compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
     }
