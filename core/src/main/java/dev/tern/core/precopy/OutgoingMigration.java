@@ -441,6 +441,9 @@ public final class OutgoingMigration {
         if (vmStoppedByUs) {
             // The completion stopped a running guest: it runs again, with every page intact.
             ctx.run().start();
+        } else if (ctx.run().state() == RunState.FINISH_MIGRATE) {
+            // A guest the user had stopped stays stopped, in postmigrate as QEMU leaves it.
+            ctx.run().set(RunState.POSTMIGRATE);
         }
         if (failure != null) {
             for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
