@@ -338,7 +338,7 @@ public final class OutgoingMigration {
         // Everything the migration shares with the VM is settled before completed is visible:
         // whoever sees it may resume the guest and start the next migration at once, which a
         // later stop of the dirty log, change of run state or of the counters would break.
-        ctx.counters().calculateComplete(ram.totalBytes());
+        ctx.counters().calculateComplete(out.bytesFlushed() + ctx.counters().multifdBytes());
         releaseGuest();
         ctx.run().set(RunState.POSTMIGRATE);
         if (ctx.source().compareAndSet(active, MigrationStatus.COMPLETED)) {

@@ -76,6 +76,12 @@ class StatisticsAndEventsTest {
             assertEquals(0, ram.postcopyBytes());
             assertEquals(0, ram.multifdBytes());
             assertTrue(ram.dirtySyncCount() >= 2, ram.toString());
+            // The final mbps is over every byte of the stream (spec 4.2), so the bytes it implies
+            // are at least the RAM bytes counted in transferred.
+            long interval = done.totalTime().getAsLong() - done.setupTime().getAsLong();
+            double streamBytes = ram.mbps() * interval * 1000 / 8;
+            assertTrue(streamBytes >= ram.transferred() * (1 - 1e-9),
+                    "final mbps implies " + streamBytes + " bytes over " + interval + " ms: " + done);
 
             assertEquals(List.of(SETUP, ACTIVE, COMPLETED), srcEvents.statuses());
             assertEquals(LongStream.rangeClosed(1, ram.dirtySyncCount()).boxed().toList(), srcEvents.passes(),
