@@ -101,7 +101,12 @@ final class GuestPair implements AutoCloseable {
 
     /** Replaces the destination with a fresh one (the old one stays open until {@link #close()}). */
     MigrationControl newDestination() {
-        dstGuest = dstBuilder.build();
+        return newDestination(dstBuilder);
+    }
+
+    /** A fresh destination built differently (wrapped as the first one was). */
+    MigrationControl newDestination(ReferenceGuest.Builder builder) {
+        dstGuest = builder.build();
         resources.add(dstGuest);
         destination = MigrationControl.create(dstWrap.apply(dstGuest), StartMode.INCOMING);
         resources.add(destination);
@@ -185,7 +190,12 @@ final class GuestPair implements AutoCloseable {
 
     /** A retry to a fresh destination completes with equal RAM (the source's dirty tracking is intact). */
     void assertRetryCompletes() throws InterruptedException {
-        newDestination();
+        assertRetryCompletesTo(dstBuilder);
+    }
+
+    /** As {@link #assertRetryCompletes()}, to a destination built with {@code builder}. */
+    void assertRetryCompletesTo(ReferenceGuest.Builder builder) throws InterruptedException {
+        newDestination(builder);
         source.migrate(listenTcp());
         assertCompleted();
     }
