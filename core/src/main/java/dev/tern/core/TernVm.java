@@ -395,7 +395,7 @@ final class TernVm implements MigrationControl {
             } catch (java.io.IOException e) {
                 throw MigrationException.generic(e.getMessage());
             }
-            IncomingMigration migration = new IncomingMigration(guest, capabilitySnapshot(), destination, run, listener,
+            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, destination, run, listener,
                     error -> destinationError = error);
             incoming = migration;
             incomingScheme = target.scheme();
