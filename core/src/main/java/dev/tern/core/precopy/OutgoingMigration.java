@@ -332,6 +332,7 @@ public final class OutgoingMigration {
         out.flush();
         checkStream();
         if (returnPath != null) {
+            endOfStream();
             returnPath.awaitShut();
         }
         checkStream();
@@ -345,6 +346,23 @@ public final class OutgoingMigration {
             completed = true;
             vmStoppedByUs = false;
         }
+    }
+
+    /**
+     * Half-closes a socket once the whole stream is out. Without it a destination that expects
+     * more (a damaged length field makes it skip gigabytes) waits for bytes that never come
+     * while this side waits for its SHUT; with it the destination reads end-of-stream, fails
+     * and says so. A destination that read the whole stream never reads again, so it cannot tell.
+     */
+    private void endOfStream() {
+        channel.socket().ifPresent(socket -> {
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                // The return path reports what is wrong with the connection.
+                LOG.log(System.Logger.Level.DEBUG, "half-closing the migration socket failed", e);
+            }
+        });
     }
 
     /** Every device as a FULL section (globalstate first, as QEMU registers it early), then EOF and the vmdesc. */
