@@ -114,6 +114,14 @@ final class GuestPair implements AutoCloseable {
         return destination;
     }
 
+    /** Closes the current destination VM and guest now (to free its RAM before making another). */
+    void discardDestination() {
+        destination.close();
+        dstGuest.close();
+        resources.remove(destination);
+        resources.remove(dstGuest);
+    }
+
     /** {@code migrate-incoming tcp:127.0.0.1:0}; returns the URI the source connects to. */
     String listenTcp() {
         destination.migrateIncoming("tcp:127.0.0.1:0");
@@ -195,6 +203,7 @@ final class GuestPair implements AutoCloseable {
 
     /** As {@link #assertRetryCompletes()}, to a destination built with {@code builder}. */
     void assertRetryCompletesTo(ReferenceGuest.Builder builder) throws InterruptedException {
+        source.setParameters(Migrations.converge());
         newDestination(builder);
         source.migrate(listenTcp());
         assertCompleted();
