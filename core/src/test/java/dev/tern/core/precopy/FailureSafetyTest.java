@@ -251,6 +251,44 @@ class FailureSafetyTest {
         }
     }
 
+    /**
+     * A connect that blocks (a Unix listener whose backlog is full): cancel moves to cancelling
+     * at once but, as in QEMU, the connection attempt runs on; when it fails the migration ends
+     * cancelled (not failed). The guest runs throughout.
+     */
+    @Test
+    void cancelWhileConnecting() throws Exception {
+        Path socket = dir.resolve("full.sock");
+        try (GuestPair pair = GuestPair.create()) {
+            Leaks before = Leaks.snapshot();
+            ServerSocketChannel full = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+                    .bind(java.net.UnixDomainSocketAddress.of(socket), 1);
+            List<SocketChannel> queued = new ArrayList<>();
+            try {
+                // Linux queues backlog + 1 connections; the next connect blocks.
+                for (int i = 0; i < 2; i++) {
+                    queued.add(SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket)));
+                }
+                pair.source().migrate("unix:" + socket);
+                assertEquals(MigrationStatus.SETUP, GuestPair.status(pair.source()));
+                pair.source().cancel();
+                assertEquals(MigrationStatus.CANCELLING, GuestPair.status(pair.source()));
+                assertEquals(RunState.RUNNING, pair.source().runState());
+            } finally {
+                full.close(); // the blocked connect fails with "Connection refused"
+                for (SocketChannel c : queued) {
+                    c.close();
+                }
+                Files.deleteIfExists(socket);
+            }
+            MigrationInfo end = GuestPair.awaitFinal(pair.source());
+            assertEquals(MigrationStatus.CANCELLED, end.status().orElseThrow(), end.toString());
+            pair.assertSourceSurvived();
+            Leaks.assertNoneSince(before);
+            pair.assertRetryCompletes();
+        }
+    }
+
     /** Waits until the source sends nothing more: its writes block on a full socket. */
     private static void awaitStuck(MigrationControl source) throws InterruptedException {
         long[] last = {-1};
