@@ -23,6 +23,20 @@ final class EventLog implements MigrationEventListener {
                 .map(e -> ((MigrationStatusEvent) e).status()).toList();
     }
 
+    /**
+     * The statuses once the last one is {@code last}: a status can be read before its event has
+     * been delivered (the thread delivering the previous one delivers it), so wait for it.
+     */
+    List<MigrationStatus> statusesUntil(MigrationStatus last) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<MigrationStatus> now = statuses();
+        while ((now.isEmpty() || now.getLast() != last) && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+            now = statuses();
+        }
+        return now;
+    }
+
     /** The pass numbers of the MIGRATION_PASS events, in order. */
     List<Long> passes() {
         return events.stream().filter(MigrationPassEvent.class::isInstance)

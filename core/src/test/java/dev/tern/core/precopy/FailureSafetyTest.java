@@ -305,8 +305,11 @@ class FailureSafetyTest {
     void cancelWhileActive() throws Exception {
         try (GuestPair pair = GuestPair.create()) {
             EventLog events = new EventLog();
+            EventLog dstEvents = new EventLog();
             pair.source().addEventListener(events);
+            pair.destination().addEventListener(dstEvents);
             pair.source().setCapabilities(GuestPair.on(MigrationCapability.EVENTS));
+            pair.destination().setCapabilities(GuestPair.on(MigrationCapability.EVENTS));
             pair.source().setParameters(Migrations.nonConverge());
             Leaks before = Leaks.snapshot();
             pair.source().migrate(pair.listenTcp());
@@ -316,8 +319,64 @@ class FailureSafetyTest {
             MigrationInfo end = GuestPair.awaitFinal(pair.source());
             assertEquals(MigrationStatus.CANCELLED, end.status().orElseThrow(), end.toString());
             assertEquals(List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE, MigrationStatus.CANCELLING,
-                    MigrationStatus.CANCELLED), events.statuses());
+                    MigrationStatus.CANCELLED), events.statusesUntil(MigrationStatus.CANCELLED));
             pair.assertDestinationNotStarted();
+            assertEquals(List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE, MigrationStatus.FAILED),
+                    dstEvents.statusesUntil(MigrationStatus.FAILED));
+            pair.assertSourceSurvived();
+            Leaks.assertNoneSince(before);
+            pair.assertRetryCompletes();
+        }
+    }
+
+    @Test
+    void execCommandThatStopsReading() throws Exception {
+        try (GuestPair pair = GuestPair.create()) {
+            Leaks before = Leaks.snapshot();
+            pair.source().migrate("exec:head -c 100000 > /dev/null");
+            MigrationInfo end = GuestPair.awaitFinal(pair.source());
+            assertEquals(MigrationStatus.FAILED, end.status().orElseThrow(), end.toString());
+            assertFalse(GuestPair.errorOf(pair.source()).isBlank());
+            pair.assertSourceSurvived();
+            Leaks.assertNoneSince(before);
+            pair.assertRetryCompletes();
+        }
+    }
+
+    @Test
+    void execCommandThatProducesNoStream() throws Exception {
+        try (GuestPair pair = GuestPair.create()) {
+            Leaks before = Leaks.snapshot();
+            pair.destination().migrateIncoming("exec:cat '" + dir.resolve("missing") + "'");
+            pair.assertDestinationNotStarted();
+            assertFalse(GuestPair.errorOf(pair.destination()).isBlank());
+            Leaks.assertNoneSince(before);
+        }
+    }
+
+    /**
+     * A destination that swallows the stream and never answers on the return path: the source,
+     * guest stopped for the switchover, waits for SHUT; cancel restarts the guest.
+     */
+    @Test
+    void cancelWhileWaitingForTheDestinationsShut() throws Exception {
+        try (GuestPair pair = GuestPair.create();
+                ServerSocketChannel silent = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            pair.source().setCapabilities(GuestPair.on(MigrationCapability.RETURN_PATH));
+            Leaks before = Leaks.snapshot();
+            pair.source().migrate("tcp:127.0.0.1:" + ((InetSocketAddress) silent.getLocalAddress()).getPort());
+            try (SocketChannel accepted = silent.accept()) {
+                ByteBuffer sink = ByteBuffer.allocateDirect(1 << 20);
+                while (accepted.read(sink.clear()) >= 0) {
+                    // swallow everything up to the source's end of stream
+                }
+                assertEquals(RunState.FINISH_MIGRATE, pair.source().runState(), "guest stopped for the switchover");
+                assertEquals(MigrationStatus.ACTIVE, GuestPair.status(pair.source()), "waiting for SHUT");
+                pair.source().cancel();
+                MigrationInfo end = GuestPair.awaitFinal(pair.source());
+                assertEquals(MigrationStatus.CANCELLED, end.status().orElseThrow(), end.toString());
+            }
             pair.assertSourceSurvived();
             Leaks.assertNoneSince(before);
             pair.assertRetryCompletes();

@@ -56,6 +56,28 @@ class ReturnPathTest {
     }
 
     @Test
+    void deviceThatFailsToLoadAfterMigrateContinueFailsTheSourceFromDevice() throws Exception {
+        try (GuestPair pair = GuestPair.create(GuestPair.sweeping(),
+                g -> ExtendedGuest.withDevice(g, new CounterDevice(42, false)),
+                GuestPair.sweeping(), g -> ExtendedGuest.withDevice(g, new CounterDevice(0, true)))) {
+            EventLog events = new EventLog();
+            pair.source().addEventListener(events);
+            pair.source().setCapabilities(GuestPair.on(MigrationCapability.RETURN_PATH,
+                    MigrationCapability.PAUSE_BEFORE_SWITCHOVER, MigrationCapability.EVENTS));
+            pair.source().migrate(pair.listenTcp());
+            Migrations.awaitStatus(pair.source(), MigrationStatus.PRE_SWITCHOVER);
+            pair.source().continueMigration(MigrationStatus.PRE_SWITCHOVER);
+            MigrationInfo end = GuestPair.awaitFinal(pair.source());
+            assertEquals(MigrationStatus.FAILED, end.status().orElseThrow(), end.toString());
+            assertEquals(java.util.List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
+                    MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE, MigrationStatus.FAILED),
+                    events.statusesUntil(MigrationStatus.FAILED));
+            pair.assertDestinationNotStarted();
+            pair.assertSourceSurvived();
+        }
+    }
+
+    @Test
     void withoutReturnPathTheSourceCannotTellAndCompletes() throws Exception {
         CounterDevice saved = new CounterDevice(42, false);
         CounterDevice refusing = new CounterDevice(0, true);

@@ -101,7 +101,8 @@ class TransportEndToEndTest {
             assertTrue(Files.size(file) > GuestPair.SWEEP_TO - GuestPair.SWEEP_FROM, "the swept pages are in the file");
             pair.destination().migrateIncoming("exec:cat " + quoted);
             pair.assertCompleted();
-            assertTrue(ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive), "exec children reaped");
+            Migrations.await("exec children reaped", pair.destination(),
+                    () -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive));
         }
     }
 
