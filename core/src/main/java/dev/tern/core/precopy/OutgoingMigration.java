@@ -409,7 +409,6 @@ public final class OutgoingMigration {
         if (failure == null) {
             failure = message;
             ctx.error().accept(message);
-            LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, message);
         }
     }
 
@@ -467,6 +466,7 @@ public final class OutgoingMigration {
             for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
                     MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
                 if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
+                    LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, failure);
                     break;
                 }
             }
