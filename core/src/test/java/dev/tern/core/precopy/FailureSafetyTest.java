@@ -60,12 +60,14 @@ class FailureSafetyTest {
         return all.stream();
     }
 
+    /** With the return path on, the destination also has autostart on: it must still not run. */
     @ParameterizedTest(name = "cut after {0} bytes, return path {1}")
     @MethodSource("cutPositions")
     void connectionKilled(long cutAfter, boolean returnPath) throws Exception {
         try (GuestPair pair = GuestPair.create()) {
             if (returnPath) {
                 pair.source().setCapabilities(GuestPair.on(MigrationCapability.RETURN_PATH));
+                pair.destination().cont(); // autostart on: a complete stream would start the guest
             }
             Leaks before = Leaks.snapshot();
             pair.destination().migrateIncoming("tcp:127.0.0.1:0");
@@ -208,6 +210,23 @@ class FailureSafetyTest {
                 GuestPair.sweeping().machineType("pc-i440fx-7.2"))) {
             refused(pair, "Machine type received is 'pc-q35-7.2' and local is 'pc-i440fx-7.2'",
                     GuestPair.sweeping().machineType("pc-q35-7.2"));
+        }
+    }
+
+    @Test
+    void sourceDeviceTheDestinationDoesNotHave() throws Exception {
+        try (GuestPair pair = GuestPair.create(GuestPair.sweeping(),
+                g -> ExtendedGuest.withDevice(g, new ExtendedGuest.CounterDevice(7, false)),
+                GuestPair.sweeping(), g -> g)) {
+            pair.source().setCapabilities(GuestPair.on(MigrationCapability.RETURN_PATH));
+            pair.source().migrate(pair.listenTcp());
+            pair.assertDestinationNotStarted();
+            assertEquals("Unknown savevm section or instance 'test-counter' 0. Make sure that your current VM setup"
+                    + " matches your saved VM setup, including any hotplugged devices",
+                    GuestPair.errorOf(pair.destination()));
+            MigrationInfo end = GuestPair.awaitFinal(pair.source());
+            assertEquals(MigrationStatus.FAILED, end.status().orElseThrow(), end.toString());
+            pair.assertSourceSurvived();
         }
     }
 
