@@ -2,10 +2,12 @@ package dev.tern.core.precopy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tern.api.MigrationCapability;
 import dev.tern.api.MigrationControl;
+import dev.tern.api.MigrationException;
 import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
 import dev.tern.api.info.MigrationInfo;
@@ -306,6 +308,54 @@ class FailureSafetyTest {
             Leaks.assertNoneSince(before);
             pair.assertRetryCompletes();
         }
+    }
+
+    /**
+     * A cancel that lands between {@code migrate}'s start (status setup) and its thread: the
+     * status listener cancels at once. No thread may start (here it would hang in a connect to
+     * a full listener), the migration ends cancelled, and a retry completes.
+     */
+    @Test
+    void cancelBeforeTheMigrationThreadStarts() throws Exception {
+        Path socket = dir.resolve("never.sock");
+        try (GuestPair pair = GuestPair.create();
+                ServerSocketChannel full = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+                        .bind(java.net.UnixDomainSocketAddress.of(socket), 1);
+                SocketChannel q1 = SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket));
+                SocketChannel q2 = SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+            assertTrue(full.isOpen() && q1.isConnected() && q2.isConnected(), "the listener's queue is full");
+            cancelOnSetup(pair.source());
+            Leaks before = Leaks.snapshot();
+            pair.source().migrate("unix:" + socket);
+            MigrationInfo end = GuestPair.awaitFinal(pair.source());
+            assertEquals(MigrationStatus.CANCELLED, end.status().orElseThrow(), end.toString());
+            Leaks.assertNoneSince(before);
+            pair.assertSourceSurvived();
+            stopCancelling = true;
+            pair.assertRetryCompletes();
+        }
+    }
+
+    @Test
+    void cancelBeforeAnUnknownSchemeIsRejected() throws Exception {
+        try (GuestPair pair = GuestPair.create()) {
+            pair.source().migrate(pair.listenTcp());
+            pair.assertCompleted();
+            pair.source().cont();
+            cancelOnSetup(pair.source());
+            assertThrows(MigrationException.class, () -> pair.source().migrate("bogus:x"));
+            assertEquals(MigrationStatus.CANCELLED, GuestPair.status(pair.source()), "not stuck in cancelling");
+        }
+    }
+
+    private volatile boolean stopCancelling;
+
+    private void cancelOnSetup(MigrationControl vm) {
+        vm.addStatusListener((side, from, to) -> {
+            if (to == MigrationStatus.SETUP && !stopCancelling) {
+                vm.cancel();
+            }
+        });
     }
 
     /** Waits until the source sends nothing more: its writes block on a full socket. */
