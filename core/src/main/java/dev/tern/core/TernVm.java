@@ -413,8 +413,8 @@ final class TernVm implements MigrationControl {
             } catch (java.io.IOException e) {
                 throw MigrationException.generic(e.getMessage());
             }
-            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, destination, run, listener,
-                    error -> destinationError = error);
+            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, destination, run,
+                    listener, error -> destinationError = error);
             incoming = migration;
             incomingScheme = target.scheme();
             migration.start();
