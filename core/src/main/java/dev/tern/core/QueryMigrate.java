@@ -31,16 +31,19 @@ final class QueryMigrate {
                 .xbzrle(caps.contains(MigrationCapability.XBZRLE), vm.queryParameters().xbzrleCacheSize().orElse(0))
                 .compress(caps.contains(MigrationCapability.COMPRESS))
                 .ramSizes(remaining, total);
-        Optional<String> error = vm.sourceError();
-        if (error.isEmpty() && vm.sourceStatus() == MigrationStatus.NONE
-                && vm.destinationStatus() == MigrationStatus.FAILED) {
-            // Tern's addition: QEMU's destination exits on failure; a library reports why instead.
-            error = vm.destinationError();
-        }
-        error.ifPresent(src::errorDesc);
+        vm.sourceError().ifPresent(src::errorDesc);
         List<SocketAddress> addresses = vm.incoming().map(IncomingMigration::addresses).orElse(List.of());
         DestinationView dst = DestinationView.of(vm.destinationStatus(), addresses);
-        return QueryMigrateAssembler.assemble(src.build(), dst, vm.guest().migrationBlockers());
+        MigrationInfo info = QueryMigrateAssembler.assemble(src.build(), dst, vm.guest().migrationBlockers());
+        if (vm.sourceStatus() == MigrationStatus.NONE && vm.destinationStatus() == MigrationStatus.FAILED) {
+            // Tern's addition: QEMU's destination exits on failure; a library reports why instead.
+            // The assembler reports error-desc for a failed source only, so it is added here.
+            Optional<String> error = vm.destinationError();
+            if (error.isPresent()) {
+                return info.toBuilder().errorDesc(error.get()).build();
+            }
+        }
+        return info;
     }
 
     /** {@code ram.total}: the used length of every migrated block (shared ones skipped under x-ignore-shared). */

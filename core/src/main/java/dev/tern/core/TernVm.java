@@ -239,12 +239,21 @@ final class TernVm implements MigrationControl {
         } catch (UnknownMigrationProtocolException e) {
             // QEMU fails the migration without recording an error-desc for an unknown scheme.
             source.compareAndSet(MigrationStatus.SETUP, MigrationStatus.FAILED);
+            // A cancel that got in first ends here: no thread will finish it.
+            source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
             throw e;
         } catch (MigrationException e) {
             failSetup(e.getMessage());
             throw e;
         }
         synchronized (lock) {
+            if (source.get() != MigrationStatus.SETUP) {
+                // A cancel got in before the migration thread existed: there is nothing to run
+                // (a thread started now would connect, and its cleanup could stop the dirty log
+                // of the next migration).
+                source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
+                return;
+            }
             OutgoingMigration migration = new OutgoingMigration(sourceContext(), target, dirtyLogFor());
             outgoing = migration;
             migration.start();
@@ -316,21 +325,38 @@ final class TernVm implements MigrationControl {
     private void failSetup(String error) {
         sourceError = error;
         source.compareAndSet(MigrationStatus.SETUP, MigrationStatus.FAILED);
+        // A cancel that got in first ends here: no thread will finish it.
+        source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
         LOG.log(System.Logger.Level.DEBUG, "outgoing migration failed in setup: {0}", error);
     }
 
     @Override
     public void cancel() {
-        Optional<MigrationStatus> from = MigrateCancel.moveToCancelling(source, switchoverPause);
+        Optional<MigrationStatus> from;
+        if (source.compareAndSet(MigrationStatus.PRE_SWITCHOVER, MigrationStatus.CANCELLING)) {
+            // Kick the paused thread only once the status says cancelling: released first (as
+            // MigrateCancel does, like QEMU), it can win the move to device and start the switchover.
+            switchoverPause.release();
+            from = Optional.of(MigrationStatus.PRE_SWITCHOVER);
+        } else {
+            from = MigrateCancel.moveToCancelling(source, switchoverPause);
+        }
         if (from.isEmpty()) {
             return;
         }
-        OutgoingMigration migration = outgoing;
+        OutgoingMigration migration;
+        synchronized (lock) {
+            // migrate() starts its thread under the lock only while the status is setup, so
+            // this either finds that thread or knows none will start.
+            migration = outgoing;
+            if (migration == null) {
+                source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
+            }
+        }
         if (migration != null) {
-            // The thread sees its channel fail, cleans up and moves cancelling -> cancelled.
+            // The thread sees its channel fail, cleans up and moves cancelling -> cancelled. A
+            // previous migration's finished thread ignores it; migrate() then does the move.
             migration.shutdown();
-        } else {
-            source.compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
         }
     }
 
@@ -387,8 +413,8 @@ final class TernVm implements MigrationControl {
             } catch (java.io.IOException e) {
                 throw MigrationException.generic(e.getMessage());
             }
-            IncomingMigration migration = new IncomingMigration(guest, capabilitySnapshot(), destination, run, listener,
-                    error -> destinationError = error);
+            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, destination, run,
+                    listener, error -> destinationError = error);
             incoming = migration;
             incomingScheme = target.scheme();
             migration.start();

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One incoming migration ({@code process_incoming_migration_co}, spec 5.8): accepts the source's
@@ -43,7 +44,7 @@ public final class IncomingMigration {
     private static final int RAM_VERSION = 4;
 
     private final Guest guest;
-    private final Set<MigrationCapability> capabilities;
+    private final Supplier<Set<MigrationCapability>> currentCapabilities;
     private final StatusCell destination;
     private final RunControl run;
     private final MigrationListener listener;
@@ -59,16 +60,17 @@ public final class IncomingMigration {
      * Prepares the incoming side on a listener that is already listening.
      *
      * @param guest the VM to load into
-     * @param capabilities the destination's capabilities (read when the stream arrives)
+     * @param capabilities reads the destination's capabilities; read when the source connects,
+     *     as QEMU reads them while loading (a client may set them after {@code migrate-incoming})
      * @param destination the destination status
      * @param run the VM's run state
      * @param listener the listener
      * @param error records the failure's message
      */
-    public IncomingMigration(Guest guest, Set<MigrationCapability> capabilities, StatusCell destination,
+    public IncomingMigration(Guest guest, Supplier<Set<MigrationCapability>> capabilities, StatusCell destination,
             RunControl run, MigrationListener listener, Consumer<String> error) {
         this.guest = Objects.requireNonNull(guest, "guest");
-        this.capabilities = Set.copyOf(capabilities);
+        this.currentCapabilities = Objects.requireNonNull(capabilities, "capabilities");
         this.destination = destination;
         this.run = run;
         this.listener = listener;
@@ -114,6 +116,7 @@ public final class IncomingMigration {
     }
 
     private void load(MigrationChannel c) throws IOException {
+        Set<MigrationCapability> capabilities = Set.copyOf(currentCapabilities.get());
         StreamReader in = new StreamReader(c);
         RamRecordReader ram = new RamRecordReader(in, guest.ramBlocks(), RamLoadOptions.PRECOPY
                 .withCompress(capabilities.contains(MigrationCapability.COMPRESS))
@@ -133,7 +136,7 @@ public final class IncomingMigration {
         for (DeviceSection device : guest.devices()) {
             sections.register(device.idstr(), device.instanceId(), device.versionId(), DeviceSectionCodec.handler(device));
         }
-        StreamLoader loader = new StreamLoader(in, sections, (r, command) -> command(r, command, c));
+        StreamLoader loader = new StreamLoader(in, sections, (r, command) -> command(r, command, c, capabilities));
         loader.loadPrologue(Configuration.local(guest.machineType(), capabilities, guest.uuid()))
                 .forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         if (loader.loadRecords() != StreamLoader.Outcome.EOF) {
@@ -155,7 +158,8 @@ public final class IncomingMigration {
         sendShut(0);
     }
 
-    private boolean command(StreamReader in, CommandCodec.Command command, MigrationChannel c) throws IOException {
+    private boolean command(StreamReader in, CommandCodec.Command command, MigrationChannel c,
+            Set<MigrationCapability> capabilities) throws IOException {
         MigCommand cmd = command.command();
         switch (cmd) {
             case OPEN_RETURN_PATH -> {

@@ -63,6 +63,10 @@ public final class OutgoingMigration {
     private ReturnPathReader returnPath;
     private boolean vmStoppedByUs;
     private long remainingAtLastSync;
+    /** Set once this migration moved to completed; it then leaves the status alone. */
+    private boolean completed;
+    /** The error this migration failed with; the move to failed waits until the cleanup is done. */
+    private String failure;
 
     /**
      * Prepares a migration; {@link #start()} runs it.
@@ -333,14 +337,37 @@ public final class OutgoingMigration {
         out.flush();
         checkStream();
         if (returnPath != null) {
+            endOfStream();
             returnPath.awaitShut();
         }
         checkStream();
+        // Everything the migration shares with the VM is settled before completed is visible:
+        // whoever sees it may resume the guest and start the next migration at once, which a
+        // later stop of the dirty log, change of run state or of the counters would break.
+        ctx.counters().calculateComplete(out.bytesFlushed() + ctx.counters().multifdBytes());
+        releaseGuest();
+        ctx.run().set(RunState.POSTMIGRATE);
         if (ctx.source().compareAndSet(active, MigrationStatus.COMPLETED)) {
-            ctx.counters().calculateComplete(ram.totalBytes());
-            ctx.run().set(RunState.POSTMIGRATE);
+            completed = true;
             vmStoppedByUs = false;
         }
+    }
+
+    /**
+     * Half-closes a socket once the whole stream is out. Without it a destination that expects
+     * more (a damaged length field makes it skip gigabytes) waits for bytes that never come
+     * while this side waits for its SHUT; with it the destination reads end-of-stream, fails
+     * and says so. A destination that read the whole stream never reads again, so it cannot tell.
+     */
+    private void endOfStream() {
+        channel.socket().ifPresent(socket -> {
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                // The return path reports what is wrong with the connection.
+                LOG.log(System.Logger.Level.DEBUG, "half-closing the migration socket failed", e);
+            }
+        });
     }
 
     /** Every device as a FULL section (globalstate first, as QEMU registers it early), then EOF and the vmdesc. */
@@ -379,19 +406,15 @@ public final class OutgoingMigration {
         return ctx.counters().normalPages() + ctx.counters().duplicatePages();
     }
 
-    /** Records the error and fails from whichever running state the migration is in. */
+    /** Records the first error; {@link #cleanup()} moves to failed once the guest is whole again. */
     private void fail(String message) {
         if (shutdown && ctx.source().get() == MigrationStatus.CANCELLING) {
             return; // the cancel explains it; a failed CAS would be silent anyway
         }
-        ctx.error().accept(message);
-        for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
-                MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
-            if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
-                break;
-            }
+        if (failure == null) {
+            failure = message;
+            ctx.error().accept(message);
         }
-        LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, message);
     }
 
     private static String describe(Throwable e) {
@@ -399,14 +422,23 @@ public final class OutgoingMigration {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    /** The source's cleanup ({@code migrate_fd_cleanup}): whatever happened, leave nothing behind. */
-    private void cleanup() {
+    /** Hands the guest back: throttle off, dirty log off. Idempotent. */
+    private void releaseGuest() {
         if (autoConverge.throttle() != 0) {
             autoConverge.stop();
             ctx.guest().vcpus().ifPresent(v -> v.setThrottle(0));
             ctx.counters().setCpuThrottlePercentage(0);
         }
         ram.stopLogging();
+    }
+
+    /**
+     * The source's cleanup ({@code migrate_fd_cleanup}): whatever happened, leave nothing
+     * behind. The final failed or cancelled status is set last, so that whoever sees it finds
+     * the guest running again, the channel closed and the migration's threads ending.
+     */
+    private void cleanup() {
+        releaseGuest();
         if (returnPath != null) {
             returnPath.close();
         }
@@ -425,10 +457,24 @@ public final class OutgoingMigration {
         if (returnPath != null) {
             returnPath.join();
         }
-        MigrationStatus status = ctx.source().get();
-        if (status != MigrationStatus.COMPLETED && vmStoppedByUs) {
+        if (completed) {
+            return; // the status may already belong to the next migration
+        }
+        if (vmStoppedByUs) {
             // The completion stopped a running guest: it runs again, with every page intact.
             ctx.run().start();
+        } else if (ctx.run().state() == RunState.FINISH_MIGRATE) {
+            // A guest the user had stopped stays stopped, in postmigrate as QEMU leaves it.
+            ctx.run().set(RunState.POSTMIGRATE);
+        }
+        if (failure != null) {
+            for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
+                    MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
+                if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
+                    LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, failure);
+                    break;
+                }
+            }
         }
         ctx.source().compareAndSet(MigrationStatus.CANCELLING, MigrationStatus.CANCELLED);
     }
