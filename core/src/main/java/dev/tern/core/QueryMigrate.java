@@ -31,19 +31,15 @@ final class QueryMigrate {
                 .xbzrle(caps.contains(MigrationCapability.XBZRLE), vm.queryParameters().xbzrleCacheSize().orElse(0))
                 .compress(caps.contains(MigrationCapability.COMPRESS))
                 .ramSizes(remaining, total);
-        vm.sourceError().ifPresent(src::errorDesc);
-        List<SocketAddress> addresses = vm.incoming().map(IncomingMigration::addresses).orElse(List.of());
-        DestinationView dst = DestinationView.of(vm.destinationStatus(), addresses);
-        MigrationInfo info = QueryMigrateAssembler.assemble(src.build(), dst, vm.guest().migrationBlockers());
+        Optional<String> error = vm.sourceError();
         if (vm.sourceStatus() == MigrationStatus.NONE && vm.destinationStatus() == MigrationStatus.FAILED) {
             // Tern's addition: QEMU's destination exits on failure; a library reports why instead.
-            // The assembler reports error-desc for a failed source only, so it is added here.
-            Optional<String> error = vm.destinationError();
-            if (error.isPresent()) {
-                return info.toBuilder().errorDesc(error.get()).build();
-            }
+            error = vm.destinationError();
         }
-        return info;
+        error.ifPresent(src::errorDesc);
+        List<SocketAddress> addresses = vm.incoming().map(IncomingMigration::addresses).orElse(List.of());
+        DestinationView dst = DestinationView.of(vm.destinationStatus(), addresses);
+        return QueryMigrateAssembler.assemble(src.build(), dst, vm.guest().migrationBlockers());
     }
 
     /** {@code ram.total}: the used length of every migrated block (shared ones skipped under x-ignore-shared). */

@@ -332,15 +332,7 @@ final class TernVm implements MigrationControl {
 
     @Override
     public void cancel() {
-        Optional<MigrationStatus> from;
-        if (source.compareAndSet(MigrationStatus.PRE_SWITCHOVER, MigrationStatus.CANCELLING)) {
-            // Kick the paused thread only once the status says cancelling: released first (as
-            // MigrateCancel does, like QEMU), it can win the move to device and start the switchover.
-            switchoverPause.release();
-            from = Optional.of(MigrationStatus.PRE_SWITCHOVER);
-        } else {
-            from = MigrateCancel.moveToCancelling(source, switchoverPause);
-        }
+        Optional<MigrationStatus> from = MigrateCancel.moveToCancelling(source, switchoverPause);
         if (from.isEmpty()) {
             return;
         }

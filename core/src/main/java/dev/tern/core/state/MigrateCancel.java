@@ -26,8 +26,8 @@ public final class MigrateCancel {
      * Moves the source to {@code cancelling} if it is running.
      *
      * @param source the source status
-     * @param pause the source's pause-before-switchover handshake, released whenever the loop
-     *     is about to cancel from {@code pre-switchover} (as QEMU posts inside its loop)
+     * @param pause the source's pause-before-switchover handshake, released after a cancel from
+     *     {@code pre-switchover}
      * @return the status the source was cancelled from, or empty when it was not running
      * @throws IllegalArgumentException if {@code source} is a destination cell, or
      *     {@code pause} belongs to another cell
@@ -39,10 +39,12 @@ public final class MigrateCancel {
         if (pause.source() != source) {
             throw new IllegalArgumentException("the pause-before-switchover handshake belongs to another status cell");
         }
-        return source.moveFromAny(StatusPredicates.runningStates(), MigrationStatus.CANCELLING, s -> {
-            if (s == MigrationStatus.PRE_SWITCHOVER) {
-                pause.release();
-            }
-        });
+        Optional<MigrationStatus> from = source.moveFromAny(StatusPredicates.runningStates(), MigrationStatus.CANCELLING);
+        // Release the paused thread only once the status says cancelling: released first (QEMU
+        // posts inside its loop), it could win the move to device and start the switchover.
+        if (from.isPresent() && from.get() == MigrationStatus.PRE_SWITCHOVER) {
+            pause.release();
+        }
+        return from;
     }
 }
