@@ -7,6 +7,7 @@ import dev.tern.api.guest.Guest;
 import dev.tern.api.job.JobInfo;
 import dev.tern.api.job.JobStatus;
 import dev.tern.api.job.JobType;
+import dev.tern.core.vm.QemuId;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -212,7 +213,7 @@ public final class SnapshotJobs implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the snapshot jobs are closed");
             }
-            if (!wellFormed(id)) {
+            if (!QemuId.wellFormed(id)) {
                 throw SnapshotErrors.invalidJobId(id);
             }
             if (jobs.containsKey(id)) {
@@ -261,25 +262,5 @@ public final class SnapshotJobs implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "JOB_STATUS_CHANGE consumer failed", e);
         }
-    }
-
-    /**
-     * QEMU's {@code id_wellformed}: an ASCII letter, then ASCII letters, digits, '-', '.' or '_'.
-     */
-    static boolean wellFormed(String id) {
-        if (id.isEmpty() || !asciiLetter(id.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!asciiLetter(c) && !(c >= '0' && c <= '9') && c != '-' && c != '.' && c != '_') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean asciiLetter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 }

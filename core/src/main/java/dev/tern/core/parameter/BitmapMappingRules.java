@@ -3,6 +3,7 @@ package dev.tern.core.parameter;
 import dev.tern.api.BitmapMigrationBitmapAlias;
 import dev.tern.api.BitmapMigrationNodeAlias;
 import dev.tern.api.ParameterException;
+import dev.tern.core.vm.QemuId;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class BitmapMappingRules {
     private static void pass(List<BitmapMigrationNodeAlias> mapping, boolean nameToAlias) {
         Set<String> nodeKeys = new HashSet<>();
         for (BitmapMigrationNodeAlias node : mapping) {
-            if (!wellFormedId(node.alias())) {
+            if (!QemuId.wellFormed(node.alias())) {
                 throw ParameterException.mappingNodeAliasNotWellFormed(node.alias());
             }
             if (utf8Length(node.alias()) > MAX_ALIAS_BYTES) {
@@ -77,23 +78,6 @@ public final class BitmapMappingRules {
         }
     }
 
-    /** QEMU's {@code id_wellformed}: an ASCII letter, then ASCII letters, digits, '-', '.' or '_'. */
-    static boolean wellFormedId(String id) {
-        if (id.isEmpty() || !asciiLetter(id.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!asciiLetter(c) && !(c >= '0' && c <= '9') && c != '-' && c != '.' && c != '_') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean asciiLetter(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
 
     /** QEMU measures names with strlen, that is in bytes of their UTF-8 form. */
     private static int utf8Length(String s) {

@@ -207,11 +207,11 @@ class BitmapMappingRulesTest {
 
     @Test
     void wellFormedIdFollowsQemu() {
-        assertTrue(BitmapMappingRules.wellFormedId("a"));
-        assertTrue(BitmapMappingRules.wellFormedId("a1-._"));
-        assertFalse(BitmapMappingRules.wellFormedId(""));
-        assertFalse(BitmapMappingRules.wellFormedId("1"));
-        assertFalse(BitmapMappingRules.wellFormedId("a\u0660"));
-        assertFalse(BitmapMappingRules.wellFormedId("\u00c4"));
+        assertTrue(dev.tern.core.vm.QemuId.wellFormed("a"));
+        assertTrue(dev.tern.core.vm.QemuId.wellFormed("a1-._"));
+        assertFalse(dev.tern.core.vm.QemuId.wellFormed(""));
+        assertFalse(dev.tern.core.vm.QemuId.wellFormed("1"));
+        assertFalse(dev.tern.core.vm.QemuId.wellFormed("a\u0660"));
+        assertFalse(dev.tern.core.vm.QemuId.wellFormed("\u00c4"));
     }
 }
