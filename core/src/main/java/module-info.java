@@ -1,8 +1,8 @@
 /**
- * Tern's engine: capability and parameter rules, the status state machine, precopy and
- * postcopy, the RAM stream, compression, multifd, dirty rate, COLO, snapshots and statistics.
- * It exports no packages of its own; embedders reach it through
- * {@link dev.tern.api.MigrationControl#create}.
+ * Tern's engine: capability and parameter rules, the status state machine, precopy migration,
+ * the RAM stream, XBZRLE, dirty rate, dirty limits, snapshot jobs and statistics. Embedders reach
+ * it through {@link dev.tern.api.MigrationControl#create}; the only package it exports is
+ * {@code dev.tern.core.guest}, the reference guest that tests, demos and harnesses migrate.
  */
 @SuppressWarnings("module") // the qualified export names dev.tern.benchmarks, built after core
 module dev.tern.core {
