@@ -7,16 +7,18 @@ import java.lang.foreign.MemorySegment;
  * blocks but the engine drains one block at a time, so a drain empties the whole ring into these
  * and then hands over only the requested block's bits.
  *
- * <p>Layout as {@link BitmapWords}. Owned by the draining thread: plain loads and stores. It
+ * <p>Page {@code p} is bit {@code p % 64} of word {@code p / 64}, as in {@link BitmapWords}; the
+ * words are a {@code long[]} in native order, converted to the little-endian layout when they
+ * move into the engine's bitmap. Owned by the draining thread: plain loads and stores. It
  * remembers the span of words that may hold bits, so handing over a block nobody wrote costs
  * nothing instead of a scan.
  */
 final class PendingWrites {
-    private final MemorySegment words;
+    private final long[] words;
     private final long pages;
     /** Words in {@code [low, high)} may be non-zero; all others are zero. Empty when low >= high. */
-    private long lowWord = Long.MAX_VALUE;
-    private long highWord;
+    private int lowWord = Integer.MAX_VALUE;
+    private int highWord;
 
     /**
      * An empty holding bitmap.
@@ -30,7 +32,7 @@ final class PendingWrites {
         if (count > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(pages + " pages do not fit a heap bitmap");
         }
-        this.words = MemorySegment.ofArray(new long[(int) count]);
+        this.words = new long[(int) count];
         this.pages = pages;
     }
 
@@ -44,46 +46,44 @@ final class PendingWrites {
     }
 
     /**
-     * The words, for an {@link AtomicDirtyBitmap#drainInto} to OR into; call {@link #touchedAll()}
-     * after writing them that way.
-     *
-     * @return the words (not a copy)
-     */
-    MemorySegment words() {
-        return words;
-    }
-
-    /** Records that any word may now hold bits. */
-    void touchedAll() {
-        lowWord = 0;
-        highWord = BitmapWords.wordsFor(pages);
-    }
-
-    /**
      * Sets a run of pages: whole words at once, masked at both ends.
      *
      * @param first the first page
      * @param count the number of pages, at least 1, with {@code first + count <= pages}
      */
     void setRange(long first, long count) {
-        MemorySegment local = words;
+        long[] local = words;
         long last = first + count - 1;
-        long firstWord = first >>> 6;
-        long lastWord = last >>> 6;
+        int firstWord = (int) (first >>> 6);
+        int lastWord = (int) (last >>> 6);
         // -1L << first keeps bits first%64..63; -1L >>> (63 - last%64) keeps bits 0..last%64.
         long headMask = -1L << first;
         long tailMask = -1L >>> (63 - (last & 63));
         if (firstWord == lastWord) {
-            or(local, firstWord, headMask & tailMask);
+            local[firstWord] |= headMask & tailMask;
         } else {
-            or(local, firstWord, headMask);
-            for (long w = firstWord + 1; w < lastWord; w++) {
-                local.set(BitmapWords.UNALIGNED_WORD, w << 3, -1L);
+            local[firstWord] |= headMask;
+            for (int w = firstWord + 1; w < lastWord; w++) {
+                local[w] = -1L;
             }
-            or(local, lastWord, tailMask);
+            local[lastWord] |= tailMask;
         }
         lowWord = Math.min(lowWord, firstWord);
         highWord = Math.max(highWord, lastWord + 1);
+    }
+
+    /**
+     * ORs bits into one word.
+     *
+     * @param word the word index
+     * @param bits the bits, in this bitmap's layout
+     */
+    void orWord(int word, long bits) {
+        if (bits != 0) {
+            words[word] |= bits;
+            lowWord = Math.min(lowWord, word);
+            highWord = Math.max(highWord, word + 1);
+        }
     }
 
     /**
@@ -98,41 +98,35 @@ final class PendingWrites {
         if (lowWord >= highWord) {
             return 0;
         }
-        MemorySegment local = words;
-        long fullWords = limit >>> 6;
+        long[] local = words;
+        int fullWords = (int) (limit >>> 6);
         long moved = 0;
-        for (long w = lowWord, end = Math.min(highWord, fullWords); w < end; w++) {
-            long bits = local.get(BitmapWords.UNALIGNED_WORD, w << 3);
+        for (int w = lowWord, end = Math.min(highWord, fullWords); w < end; w++) {
+            long bits = local[w];
             if (bits != 0) {
-                local.set(BitmapWords.UNALIGNED_WORD, w << 3, 0L);
+                local[w] = 0;
                 moved += orInto(target, w, bits);
             }
         }
         int tailPages = (int) (limit & 63);
         if (tailPages != 0 && fullWords >= lowWord && fullWords < highWord) {
-            long word = local.get(BitmapWords.UNALIGNED_WORD, fullWords << 3);
-            long bits = word & ((1L << tailPages) - 1);
+            long bits = local[fullWords] & ((1L << tailPages) - 1);
             if (bits != 0) {
-                local.set(BitmapWords.UNALIGNED_WORD, fullWords << 3, word & ~bits);
+                local[fullWords] &= ~bits;
                 moved += orInto(target, fullWords, bits);
             }
         }
         // Every word below fullWords is clear now; the partial word and beyond may not be.
         lowWord = Math.max(lowWord, fullWords);
         if (lowWord >= highWord) {
-            lowWord = Long.MAX_VALUE;
+            lowWord = Integer.MAX_VALUE;
             highWord = 0;
         }
         return moved;
     }
 
-    private static void or(MemorySegment words, long word, long mask) {
-        long offset = word << 3;
-        words.set(BitmapWords.UNALIGNED_WORD, offset, words.get(BitmapWords.UNALIGNED_WORD, offset) | mask);
-    }
-
-    private static long orInto(MemorySegment target, long word, long bits) {
-        long offset = word << 3;
+    private static long orInto(MemorySegment target, int word, long bits) {
+        long offset = (long) word << 3;
         long old = target.get(BitmapWords.UNALIGNED_WORD, offset);
         target.set(BitmapWords.UNALIGNED_WORD, offset, old | bits);
         return Long.bitCount(bits & ~old);

@@ -3,8 +3,6 @@ package dev.tern.core.dirty;
 import dev.tern.api.DirtyPageReporter;
 import dev.tern.api.guest.RamBlock;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +27,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * multi-page write costs the same as a one-page one.
  *
  * <p><b>A full ring loses nothing.</b> When the ring has no room, the report goes into the
- * block's overflow bitmap instead ({@link AtomicDirtyBitmap}, one atomic OR per page: the
- * previous implementation's whole mechanism) and a flag tells the drainer to look there. Under
- * sustained overload the log thus degrades to the bitmap it used to be, never to losing pages.
+ * block's {@link OverflowBitmap} instead: the previous implementation's whole mechanism, an
+ * atomic OR on a per-block bitmap (now one per word the run touches, not one per page), with a
+ * flag that tells the drainer to look there. Under sustained overload the log thus degrades to
+ * the bitmap it used to be, never to losing pages.
  *
  * <p><b>Draining one block at a time.</b> The engine asks per block, but the ring holds every
  * block's reports in arrival order. A drain therefore empties the ring into per-block pending
@@ -44,12 +43,12 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * these stale reports cost one drain and no extra page.
  *
  * <p><b>Ordering.</b> A device writes guest memory and then reports. The ring's commit is a
- * release store that the drain reads with acquire semantics, and the overflow path is a release
- * OR followed by a volatile flag store that the drain takes with a volatile get-and-set, so a
- * drain that sees a report also sees the memory written before it. A report whose
+ * release store that the drain reads with acquire semantics, and the overflow bitmap is accessed
+ * with volatile operations only (see {@link OverflowBitmap} for why that matters), so a drain
+ * that sees a report also sees the memory written before it. A report whose
  * {@code written} call returned before a drain began is in that drain, with one exception: the
- * ring is read in claim order, so a report committed behind one another thread has claimed but
- * not yet committed (a few stores, visible only if that thread is descheduled between them)
+ * ring is read in claim order, so a report committed behind a record another thread has claimed
+ * but not yet committed (a few stores, visible only if that thread is descheduled between them)
  * waits for the next drain. No report is lost that way; it is only late, and the last sync runs
  * with the VM and its devices stopped, when no report is in flight.
  *
@@ -102,7 +101,7 @@ public final class VmmWriteLog implements DirtyPageReporter {
             RamBlock block = Objects.requireNonNull(blocks.get(i), "block");
             long bytes = block.memory().byteSize();
             long pages = (bytes + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-            Reported reported = new Reported(i, bytes, new AtomicDirtyBitmap(pages), new PendingWrites(pages));
+            Reported reported = new Reported(i, bytes, pages);
             if (this.blocks.put(block, reported) != null) {
                 throw new IllegalArgumentException("RAM block " + block.name() + " is listed twice");
             }
@@ -145,7 +144,7 @@ public final class VmmWriteLog implements DirtyPageReporter {
         while (remaining > 0) {
             int count = (int) Math.min(remaining, WriteRecordDescriptor.MAX_PAGES);
             if (!offer(reported.index, first, count)) {
-                reported.overflow(first, count);
+                reported.overflow.markRange(first, count);
             }
             first += count;
             remaining -= count;
@@ -188,7 +187,7 @@ public final class VmmWriteLog implements DirtyPageReporter {
             throw new IllegalArgumentException("RAM block " + block.name() + " does not belong to this guest");
         }
         drainRing();
-        reported.drainOverflow();
+        reported.overflow.drainInto(reported.pending);
         long usedPages = (block.usedLength() + PAGE_SIZE - 1) >>> PAGE_SHIFT;
         long limit = Math.min(Math.min(usedPages, reported.pending.pages()), target.byteSize() << 3);
         return reported.pending.moveInto(target, limit);
@@ -221,55 +220,21 @@ public final class VmmWriteLog implements DirtyPageReporter {
      * @return true if the ring was full for some report of the block
      */
     boolean overflowed(RamBlock block) {
-        return blocks.get(block).overflowed;
+        return blocks.get(block).overflow.marked();
     }
 
     /** One block's state. */
     private static final class Reported {
-        private static final VarHandle OVERFLOWED;
-
-        static {
-            try {
-                OVERFLOWED = MethodHandles.lookup().findVarHandle(Reported.class, "overflowed", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
         final int index;
         final long bytes;
-        final AtomicDirtyBitmap overflowBits;
+        final OverflowBitmap overflow;
         final PendingWrites pending;
-        /** Set (volatile) after overflow bits; taken by the drainer with a volatile get-and-set. */
-        volatile boolean overflowed;
 
-        Reported(int index, long bytes, AtomicDirtyBitmap overflowBits, PendingWrites pending) {
+        Reported(int index, long bytes, long pages) {
             this.index = index;
             this.bytes = bytes;
-            this.overflowBits = overflowBits;
-            this.pending = pending;
-        }
-
-        /** The full-ring path: an atomic OR per page, then the flag that makes the drain look. */
-        void overflow(long first, int count) {
-            AtomicDirtyBitmap bits = overflowBits;
-            for (long page = first, end = first + count; page < end; page++) {
-                bits.setRelease(page);
-            }
-            // Volatile, not release: a volatile write synchronizes with every later volatile
-            // read of the flag, whichever producer's write that read returns.
-            overflowed = true;
-        }
-
-        /** Moves the overflow bitmap into the pending one if any producer used it. */
-        void drainOverflow() {
-            // Clear the flag before scanning: a producer that sets bits after the scan also
-            // sets the flag again, so the next drain looks.
-            if (overflowed && (boolean) OVERFLOWED.getAndSet(this, false)) {
-                if (overflowBits.drainInto(pending.words()) != 0) {
-                    pending.touchedAll();
-                }
-            }
+            this.overflow = new OverflowBitmap(pages);
+            this.pending = new PendingWrites(pages);
         }
     }
 
