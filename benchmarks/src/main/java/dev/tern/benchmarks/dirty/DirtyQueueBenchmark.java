@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,6 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code ringP1} / {@code bitmapP1}: one producer while the migration thread drains all
  *       blocks in a loop (the worst case for producers: the consumer never rests);</li>
  *   <li>{@code ringP2} / {@code bitmapP2}: two producers and the draining consumer;</li>
+ *   <li>{@code ringPaced} / {@code bitmapPaced}: one producer while the consumer drains every
+ *       millisecond, nearer a real precopy's rhythm of syncs;</li>
  *   <li>{@code ringIdle} / {@code bitmapIdle}: one producer and no migration, so nothing drains
  *       and the ring, once full, sends every report to its overflow bitmap;</li>
  *   <li>{@code scanDirtyBitmap} / {@code scanBitSet}: walking a 1 GiB block's bitmap (262,144
@@ -56,6 +59,8 @@ public class DirtyQueueBenchmark {
     private static final long[] BLOCK_BYTES = {64L << 20, 16L << 20, 16L << 20};
     /** Precomputed write positions per thread; a power of two so the cursor wraps with a mask. */
     private static final int POSITIONS = 1 << 12;
+    /** The paced consumer's rest between drains. */
+    private static final long PACE_NANOS = 1_000_000;
 
     /** Creates the benchmark (JMH instantiates it). */
     public DirtyQueueBenchmark() {
@@ -256,6 +261,63 @@ public class DirtyQueueBenchmark {
     @GroupThreads(1)
     public long bitmapP2Drain(Logs logs) {
         return drainBitmap(logs);
+    }
+
+    /**
+     * One report on the ring, one producer, while the migration thread drains every millisecond:
+     * closer to a real precopy, whose syncs are far apart, than the never-resting consumer.
+     *
+     * @param logs the logs
+     * @param cursor this producer's positions
+     */
+    @Benchmark
+    @Group("ringPaced")
+    @GroupThreads(1)
+    public void ringPacedWrite(Logs logs, Cursor cursor) {
+        reportRing(logs, cursor);
+    }
+
+    /**
+     * A drain of every block, then a millisecond's rest.
+     *
+     * @param logs the logs
+     * @return pages moved
+     */
+    @Benchmark
+    @Group("ringPaced")
+    @GroupThreads(1)
+    public long ringPacedDrain(Logs logs) {
+        long moved = drainRing(logs);
+        LockSupport.parkNanos(PACE_NANOS);
+        return moved;
+    }
+
+    /**
+     * Baseline: one report on the atomic bitmap, one producer, drained every millisecond.
+     *
+     * @param logs the logs
+     * @param cursor this producer's positions
+     */
+    @Benchmark
+    @Group("bitmapPaced")
+    @GroupThreads(1)
+    public void bitmapPacedWrite(Logs logs, Cursor cursor) {
+        reportBitmap(logs, cursor);
+    }
+
+    /**
+     * Baseline: a drain of every block, then a millisecond's rest.
+     *
+     * @param logs the logs
+     * @return pages moved
+     */
+    @Benchmark
+    @Group("bitmapPaced")
+    @GroupThreads(1)
+    public long bitmapPacedDrain(Logs logs) {
+        long moved = drainBitmap(logs);
+        LockSupport.parkNanos(PACE_NANOS);
+        return moved;
     }
 
     /**
