@@ -44,8 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * Writes are 1 page ({@code bytes=4096}) or 16 pages ({@code bytes=65536}, a virtio-blk read)
- * at precomputed random offsets over three blocks. Run with {@code -prof gc}: every per-call
- * path should show 0 B/op.
+ * at precomputed random offsets over three blocks. The ring has {@code ringBytes} bytes, 1 MiB
+ * (the default) unless {@code -p ringBytes=...} sweeps it: a smaller ring stays in cache but
+ * sends more reports to its overflow bitmap. Run with {@code -prof gc}: every per-call path
+ * should show 0 B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -73,6 +75,10 @@ public class DirtyQueueBenchmark {
         @Param({"4096", "65536"})
         public int bytes;
 
+        /** The ring's capacity in bytes: {@link VmmWriteLog#DEFAULT_RING_BYTES} unless swept. */
+        @Param({"1048576"})
+        public int ringBytes;
+
         Arena arena;
         RamBlock[] blocks;
         VmmWriteLog ring;
@@ -93,7 +99,7 @@ public class DirtyQueueBenchmark {
                 blocks[b] = RamBlock.of("block" + b, arena.allocate(BLOCK_BYTES[b], PAGE));
                 targets[b] = new DirtyBitmap(BLOCK_BYTES[b] / PAGE);
             }
-            ring = new VmmWriteLog(List.of(blocks));
+            ring = new VmmWriteLog(List.of(blocks), ringBytes);
             bitmap = new AtomicBitmapWriteLog(List.of(blocks));
         }
 
