@@ -56,8 +56,12 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * thread at a time (the migration thread) and allocates nothing either.
  */
 public final class VmmWriteLog implements DirtyPageReporter {
-    /** Ring bytes when the caller does not choose: about 43,000 reports between two drains. */
-    public static final int DEFAULT_RING_BYTES = 1 << 20;
+    /**
+     * Ring bytes when the caller does not choose: about 2,700 reports between two drains. A small
+     * ring stays in cache (single-page reports measured 17-23 ns at 16-64 KiB against 34 ns at
+     * 1 MiB); reports beyond it take the overflow bitmap, which loses nothing.
+     */
+    public static final int DEFAULT_RING_BYTES = 1 << 16;
 
     /** The smallest ring whose records fit Agrona's limit of a message per eighth of the ring. */
     public static final int MIN_RING_BYTES = 8 * WriteRecordDescriptor.LENGTH;
