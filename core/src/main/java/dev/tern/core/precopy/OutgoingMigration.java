@@ -125,16 +125,6 @@ public final class OutgoingMigration {
     }
 
     /**
-     * The XBZRLE cache's real size (the {@code xbzrle-cache-size} parameter is what
-     * {@code query-migrate} shows).
-     *
-     * @return bytes; 0 when XBZRLE is off or the migration has ended
-     */
-    public long xbzrleCacheSize() {
-        return ram.xbzrleCacheSize();
-    }
-
-    /**
      * {@code migrate_cancel}'s I/O part: shuts the channel down so the thread, wherever it is
      * blocked, sees a failed stream and leaves. The status has been moved to cancelling already.
      */
