@@ -61,6 +61,8 @@ public final class OutgoingMigration {
     private StreamWriter out;
     private RamRecordWriter records;
     private ReturnPathReader returnPath;
+    /** The XBZRLE rates' period baselines, while the capability is on. */
+    private XbzrleRates xbzrleRates;
     private boolean vmStoppedByUs;
     private long remainingAtLastSync;
     /** Set once this migration moved to completed; it then leaves the status alone. */
@@ -108,14 +110,18 @@ public final class OutgoingMigration {
 
     /**
      * {@code migrate-set-parameters} during the migration: a new {@code max-bandwidth} applies to
-     * the current window at once (outside the completion, which runs unlimited).
+     * the current window at once (outside the completion, which runs unlimited); a new
+     * {@code xbzrle-cache-size} resizes the XBZRLE cache at the next iteration (QEMU 7.2 keeps
+     * the old cache, spec 3.2; Tern makes the change real).
      *
      * @param parameters the new parameters
+     * @throws dev.tern.api.ParameterException if the XBZRLE cache cannot have the new size
      */
     public void parametersChanged(MigrationParameters parameters) {
         if (ctx.source().get() == MigrationStatus.ACTIVE) {
             parameters.maxBandwidth().ifPresent(window::setMaxBandwidth);
         }
+        parameters.xbzrleCacheSize().ifPresent(ram::requestXbzrleCacheSize);
     }
 
     /**
@@ -196,6 +202,7 @@ public final class OutgoingMigration {
             returnPath = ReturnPathReader.start(channel);
         }
         SectionFraming.writeStart(out, RAM_SECTION_ID, RAM_IDSTR, 0, RAM_VERSION);
+        setupXbzrle();
         ram.startLogging();
         syncDirtyLog();
         records.writeBlockList(ram.blockList(), ctx.on(MigrationCapability.POSTCOPY_RAM), RamSaver.PAGE_SIZE,
@@ -205,6 +212,23 @@ public final class OutgoingMigration {
         out.flush();
         checkStream();
         window.start(ctx.clock().millis(), transferred(), out.bytesQueued(), pagesSent());
+    }
+
+    /**
+     * {@code xbzrle_init}: the cache, with the current {@code xbzrle-cache-size}. QEMU never
+     * combines XBZRLE with multifd (pages go to the channels first), so the cache is not made then.
+     */
+    private void setupXbzrle() {
+        if (!ctx.on(MigrationCapability.XBZRLE)) {
+            return;
+        }
+        xbzrleRates = new XbzrleRates(ctx.counters(), RamSaver.PAGE_SIZE, ram.pagesWritten());
+        if (ctx.on(MigrationCapability.MULTIFD)) {
+            return;
+        }
+        ram.enableXbzrle(ctx.parameters().get().xbzrleCacheSize().orElseThrow());
+        // A migrate-set-parameters between that read and the cache's publication found no cache to resize.
+        ram.requestXbzrleCacheSize(ctx.parameters().get().xbzrleCacheSize().orElseThrow());
     }
 
     /** Spec 5.3: the loop that runs while the migration is active. */
@@ -235,6 +259,8 @@ public final class OutgoingMigration {
             pending = ram.remainingPages() * RamSaver.PAGE_SIZE;
         }
         if (pending >= threshold && pending > 0) {
+            // Between iterations nothing of the cache is in flight: the last one flushed.
+            ram.applyXbzrleCacheSize();
             SectionFraming.writePart(out, RAM_SECTION_ID);
             ram.iterate(records, () -> !window.limited(out.bytesQueued()));
             // The EOS of an iteration counts in transferred; setup's and completion's do not.
@@ -288,6 +314,9 @@ public final class OutgoingMigration {
             ctx.counters().setDirtyPagesRate(closed.dirtyPagesRate());
             if (ctx.on(MigrationCapability.AUTO_CONVERGE)) {
                 throttle(closed);
+            }
+            if (xbzrleRates != null) {
+                xbzrleRates.periodClosed(ram.pagesWritten());
             }
         }
         ctx.events().pass(pass);
@@ -402,8 +431,10 @@ public final class OutgoingMigration {
         return ctx.counters().transferred() + ctx.counters().multifdBytes();
     }
 
+    /** {@code ram_get_total_transferred_pages}: what pages-per-second differences. */
     private long pagesSent() {
-        return ctx.counters().normalPages() + ctx.counters().duplicatePages();
+        return ctx.counters().normalPages() + ctx.counters().duplicatePages() + ctx.counters().compressedPages()
+                + ctx.counters().xbzrlePages();
     }
 
     /** Records the first error; {@link #cleanup()} moves to failed once the guest is whole again. */
@@ -430,6 +461,7 @@ public final class OutgoingMigration {
             ctx.counters().setCpuThrottlePercentage(0);
         }
         ram.stopLogging();
+        ram.releaseXbzrle();
     }
 
     /**

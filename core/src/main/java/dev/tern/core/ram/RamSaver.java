@@ -15,9 +15,11 @@ import java.util.List;
 /**
  * The source's RAM handler (QEMU's {@code ram_save_setup}, {@code ram_save_iterate},
  * {@code ram_save_complete}, spec 5.2 to 5.6): one migration bitmap per migrated block, the
- * round-robin page search, zero-page detection, and the accounting of every byte it writes.
+ * round-robin page search, zero-page detection, XBZRLE once the first pass is over (spec 7.5),
+ * and the accounting of every byte it writes.
  *
- * <p>Owned by the migration thread. Only {@link #remainingPages()} is read by other threads.
+ * <p>Owned by the migration thread. Only {@link #remainingPages()} is read by other threads, and
+ * {@link #requestXbzrleCacheSize(long)} is called by the {@code migrate-set-parameters} path.
  */
 public final class RamSaver {
     /** x86's target page size. */
@@ -35,9 +37,17 @@ public final class RamSaver {
 
     private volatile long remainingPages;
     private volatile TransferPhase phase = TransferPhase.PRECOPY;
+    /** The XBZRLE path while the capability is on; volatile for the resize requests. */
+    private volatile XbzrleSender xbzrle;
     private int cursorBlock;
     private long cursorPage;
     private boolean bulkStage = true;
+    /** The completion's pass ({@code rs->last_stage}): XBZRLE reads its cache, never updates it. */
+    private boolean lastStage;
+    /** {@code dirty-sync-count} while pages are sent: the cache's generation. */
+    private long generation;
+    /** Pages the iterations reported written ({@code rs->target_page_count}). */
+    private long pagesWritten;
     private boolean logging;
 
     /**
@@ -56,9 +66,13 @@ public final class RamSaver {
         this.vmmWrites = vmmWrites;
         this.counters = counters;
         List<Block> migrated = new ArrayList<>();
+        long base = 0;
         for (RamBlock b : migratable) {
             if (!(ignoreShared && b.shared())) {
-                migrated.add(new Block(b));
+                migrated.add(new Block(b, base));
+                // Each block gets its own range of global RAM addresses, as QEMU's ram_addr_t
+                // space does: the XBZRLE cache is keyed by them.
+                base += (b.usedLength() + PAGE_SIZE - 1) & -PAGE_SIZE;
             }
         }
         this.blocks = migrated.toArray(new Block[0]);
@@ -148,6 +162,71 @@ public final class RamSaver {
     }
 
     /**
+     * Turns XBZRLE on for this migration ({@code xbzrle_init}, at setup): the cache is made now,
+     * and pages use it once the bulk stage is over. The caller leaves it off under multifd and
+     * postcopy, which QEMU never combines with XBZRLE.
+     *
+     * @param cacheSize the {@code xbzrle-cache-size} parameter
+     * @throws dev.tern.api.MigrationException "Failed to allocate cache" if the memory is not there
+     */
+    public void enableXbzrle(long cacheSize) {
+        xbzrle = new XbzrleSender(cacheSize, PAGE_SIZE, counters);
+    }
+
+    /**
+     * A live {@code migrate-set-parameters xbzrle-cache-size}: the cache is resized at the next
+     * {@link #applyXbzrleCacheSize()} (QEMU 7.2 ignores the change; Tern applies it). Any
+     * thread; nothing happens when XBZRLE is off or released.
+     *
+     * @param cacheSize the new size
+     * @throws dev.tern.api.ParameterException for a size the cache cannot have
+     */
+    public void requestXbzrleCacheSize(long cacheSize) {
+        XbzrleSender x = xbzrle;
+        if (x != null) {
+            x.requestResize(cacheSize);
+        }
+    }
+
+    /** Applies a requested cache size; call between iterations, when no page is being sent. */
+    public void applyXbzrleCacheSize() {
+        XbzrleSender x = xbzrle;
+        if (x != null) {
+            x.applyPendingResize();
+        }
+    }
+
+    /**
+     * The XBZRLE cache's real size.
+     *
+     * @return bytes, 0 when XBZRLE is off or released
+     */
+    public long xbzrleCacheSize() {
+        XbzrleSender x = xbzrle;
+        return x == null ? 0 : x.cacheSize();
+    }
+
+    /** Frees the XBZRLE cache ({@code xbzrle_cleanup}, at cleanup). Idempotent. */
+    public void releaseXbzrle() {
+        XbzrleSender x = xbzrle;
+        if (x != null) {
+            xbzrle = null;
+            x.close();
+        }
+    }
+
+    /**
+     * Pages the iterations reported written ({@code rs->target_page_count}): zero, normal and
+     * XBZRLE-encoded pages, not the unchanged pages XBZRLE skipped nor the completion's pages.
+     * The XBZRLE rates of a period divide by it.
+     *
+     * @return pages
+     */
+    public long pagesWritten() {
+        return pagesWritten;
+    }
+
+    /**
      * One iteration's page sending ({@code ram_find_and_save_block} in a loop): sends dirty pages
      * until the budget says stop, 50 ms passed, or no dirty page is left.
      *
@@ -158,10 +237,13 @@ public final class RamSaver {
     public boolean iterate(RamRecordWriter out, Budget budget) {
         long start = System.nanoTime();
         int sinceCheck = 0;
+        generation = counters.dirtySyncCount();
         while (budget.allowsMore()) {
-            if (!sendNextDirtyPage(out)) {
+            int pages = sendNextDirtyPage(out);
+            if (pages < 0) {
                 return true;
             }
+            pagesWritten += pages;
             if (++sinceCheck == PAGES_PER_CLOCK_CHECK) {
                 sinceCheck = 0;
                 if (System.nanoTime() - start > MAX_ITERATION_NANOS) {
@@ -174,12 +256,15 @@ public final class RamSaver {
 
     /**
      * The completion's last pass ({@code ram_save_complete}): every remaining dirty page,
-     * without a rate limit. The caller has stopped the guest and synced.
+     * without a rate limit. The caller has stopped the guest and synced. This is the last stage:
+     * the XBZRLE cache is no longer updated.
      *
      * @param out the RAM record writer of the main channel
      */
     public void sendAll(RamRecordWriter out) {
-        while (sendNextDirtyPage(out)) {
+        lastStage = true;
+        generation = counters.dirtySyncCount();
+        while (sendNextDirtyPage(out) >= 0) {
             // keep going until the bitmaps are empty
         }
     }
@@ -195,11 +280,12 @@ public final class RamSaver {
     /**
      * Finds the next dirty page from the cursor, round-robin over the blocks, and sends it.
      *
-     * @return false if no block has a dirty page
+     * @return the pages it counts as written (0 for a page XBZRLE found unchanged, else 1), or
+     *     -1 if no block has a dirty page
      */
-    private boolean sendNextDirtyPage(RamRecordWriter out) {
+    private int sendNextDirtyPage(RamRecordWriter out) {
         if (remainingPages == 0 || blocks.length == 0) {
-            return false;
+            return -1;
         }
         for (int visited = 0; visited <= blocks.length; visited++) {
             Block b = blocks[cursorBlock];
@@ -208,8 +294,7 @@ public final class RamSaver {
                 b.bitmap.testAndClear(page);
                 remainingPages = remainingPages - 1;
                 cursorPage = page + 1;
-                sendPage(out, b, page);
-                return true;
+                return sendPage(out, b, page);
             }
             cursorPage = 0;
             if (++cursorBlock == blocks.length) {
@@ -218,20 +303,32 @@ public final class RamSaver {
                 bulkStage = false;
             }
         }
-        return false;
+        return -1;
     }
 
-    private void sendPage(RamRecordWriter out, Block b, long page) {
+    /** {@code ram_save_target_page}: zero check first, then XBZRLE when enabled, else a full page. */
+    private int sendPage(RamRecordWriter out, Block b, long page) {
         long offset = page << PAGE_SHIFT;
+        // XBZRLE is never used in the first pass over RAM.
+        XbzrleSender x = bulkStage ? null : xbzrle;
         int bytes;
         if (ZeroPages.isZero(b.ram.memory(), offset, PAGE_SIZE)) {
             bytes = out.writeZeroPage(b.ram, offset);
             counters.addDuplicatePages(1);
+            if (x != null && !lastStage) {
+                x.zeroPageSent(b.base + offset, generation);
+            }
+        } else if (x != null) {
+            bytes = x.send(out, b.ram, b.windows, offset, b.base + offset, generation, lastStage);
+            if (bytes == 0) {
+                return 0; // unchanged since the cached copy: nothing sent, no page written
+            }
         } else {
             bytes = out.writePage(b.ram, offset, b.windows);
             counters.addNormalPages(1);
         }
         counters.addRamBytes(phase, bytes);
+        return 1;
     }
 
     /** Asked before each page whether another may be sent. */
@@ -245,14 +342,19 @@ public final class RamSaver {
         boolean allowsMore();
     }
 
-    /** A migrated block with its bitmap and the reusable page views over its memory. */
+    /**
+     * A migrated block with its bitmap, the reusable page views over its memory, and where its
+     * pages start in the global RAM address space.
+     */
     private static final class Block {
         final RamBlock ram;
         final DirtyBitmap bitmap;
         final BlockWindows windows;
+        final long base;
 
-        Block(RamBlock ram) {
+        Block(RamBlock ram, long base) {
             this.ram = ram;
+            this.base = base;
             long pages = (ram.usedLength() + PAGE_SIZE - 1) >>> PAGE_SHIFT;
             this.bitmap = new DirtyBitmap(pages);
             this.windows = new BlockWindows(ram.memory(), ram.usedLength());

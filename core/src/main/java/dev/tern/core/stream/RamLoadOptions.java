@@ -15,7 +15,8 @@ import java.util.Optional;
  *     (MEM_SIZE entries of blocks with non-host page sizes then carry their page size)
  * @param ignoreShared whether {@code x-ignore-shared} is on (MEM_SIZE entries carry addresses;
  *     shared blocks take no pages)
- * @param decoder the decoder for XBZRLE and compressed pages, if any
+ * @param decoder the decoder for compressed pages, if any; it also takes XBZRLE pages, which
+ *     {@link RamRecordReader} otherwise decodes itself
  */
 public record RamLoadOptions(int targetPageSize, long hostPageSize, boolean compress, boolean postcopyRamAdvised,
         boolean ignoreShared, Optional<RamPageDecoder> decoder) {

@@ -1,6 +1,7 @@
 package dev.tern.core.stream;
 
 import dev.tern.api.guest.RamBlock;
+import dev.tern.core.xbzrle.XbzrleDecoder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -17,7 +18,10 @@ import java.util.Objects;
  * <p>PAGE payloads go from the channel straight into guest memory through {@link BlockWindows}
  * made once per block; block names are matched as bytes against names encoded once, so a page
  * record allocates nothing. A ZERO page is written only if its fill byte is not zero or the page
- * is not already all zero. Every write lands inside {@code [0, usedLength)} of a named block.
+ * is not already all zero. XBZRLE deltas are always decoded, whatever the local capabilities (as
+ * QEMU's {@code load_xbzrle}), in place onto the page, unless the options name a
+ * {@link RamPageDecoder} to do it. Every write lands inside {@code [0, usedLength)} of a named
+ * block.
  *
  * <p>One instance per channel (the CONTINUE state is per channel), used by one thread.
  */
@@ -31,6 +35,9 @@ public final class RamRecordReader {
     private final long[] used;
     private final BlockWindows[] windows;
     private final byte[] nameBuffer = new byte[RamRecordDescriptor.MAX_BLOCK_NAME_LENGTH];
+    /** One XBZRLE delta at a time, read here and then applied onto the page. */
+    private final ByteBuffer xbzrleView;
+    private final MemorySegment xbzrleData;
     private int lastBlock = -1;
     private long lastOffset;
 
@@ -51,6 +58,8 @@ public final class RamRecordReader {
         this.memory = new MemorySegment[n];
         this.used = new long[n];
         this.windows = new BlockWindows[n];
+        this.xbzrleView = ByteBuffer.allocateDirect(pageSize);
+        this.xbzrleData = MemorySegment.ofBuffer(xbzrleView);
         for (int i = 0; i < n; i++) {
             names[i] = this.blocks[i].name().getBytes(StandardCharsets.UTF_8);
             memory[i] = this.blocks[i].memory();
@@ -96,7 +105,9 @@ public final class RamRecordReader {
      *     ("Unknown ramblock \"%s\", cannot accept migration", "Size mismatch: ...",
      *     "Length too large: ...", "Mismatched RAM page size ...", "Mismatched GPAs for block ..."),
      *     "Failed to load XBZRLE page - wrong compression!", "Failed to load XBZRLE page - len overflow!",
-     *     "Invalid compressed data length: %d", and whatever the page decoder throws
+     *     "Failed to decompress XBZRLE page at %lx" (a malformed delta; its cause says "Failed to
+     *     load XBZRLE page - decode error!"), "Invalid compressed data length: %d", and whatever
+     *     the page decoder throws
      * @throws IOException on end of stream or channel failure
      */
     public int loadRecord() throws IOException {
@@ -206,8 +217,18 @@ public final class RamRecordReader {
         if (length > pageSize) {
             throw StreamFormatException.xbzrleLengthOverflow();
         }
-        RamPageDecoder d = options.decoder().orElseThrow(() -> StreamFormatException.noPageDecoder("XBZRLE", addr));
-        d.loadXbzrle(in, length, windows[b].page(addr, pageSize));
+        if (options.decoder().isPresent()) {
+            options.decoder().get().loadXbzrle(in, length, windows[b].page(addr, pageSize));
+            return;
+        }
+        Objects.checkFromIndexSize(addr, pageSize, used[b]);
+        xbzrleView.clear().limit(length);
+        in.readFully(xbzrleView);
+        try {
+            XbzrleDecoder.decode(xbzrleData, 0, length, memory[b], addr, pageSize);
+        } catch (StreamFormatException e) {
+            throw StreamFormatException.xbzrlePageFailed(addr, e);
+        }
     }
 
     private void compressedPage(int b, long addr) throws IOException {
