@@ -9,6 +9,7 @@ import dev.tern.api.guest.RamBlock;
 import dev.tern.core.dirty.VmmWriteLog;
 import dev.tern.core.stats.MigrationCounters;
 import dev.tern.core.stream.AllocationMeter;
+import dev.tern.core.stream.DiscardChannel;
 import dev.tern.core.stream.MemoryChannel;
 import dev.tern.core.stream.RamLoadOptions;
 import dev.tern.core.stream.RamRecordReader;
@@ -327,7 +328,7 @@ class XbzrleSaverTest {
         MigrationCounters counters = new MigrationCounters(P, InstantSource.system());
         VmmWriteLog marks = new VmmWriteLog(List.of(ram));
         RamSaver saver = new RamSaver(List.of(ram), false, NO_LOG, marks, counters);
-        RamRecordWriter records = new RamRecordWriter(new StreamWriter(new DiscardingChannel()));
+        RamRecordWriter records = new RamRecordWriter(new StreamWriter(new DiscardChannel()));
         saver.enableXbzrle(64L * P);
         saver.startLogging();
         saver.sync();
@@ -365,43 +366,5 @@ class XbzrleSaverTest {
 
     private static StreamReader reader(byte[] stream) {
         return new StreamReader(MemoryChannel.source(stream, 1000));
-    }
-
-    /** A channel that forgets what it is given. */
-    private static final class DiscardingChannel implements MigrationChannel {
-        @Override
-        public boolean readable() {
-            return false;
-        }
-
-        @Override
-        public boolean writable() {
-            return true;
-        }
-
-        @Override
-        public void writeFully(ByteBuffer... buffers) {
-            for (ByteBuffer b : buffers) {
-                b.position(b.limit());
-            }
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            return -1;
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String description() {
-            return "discard";
-        }
     }
 }

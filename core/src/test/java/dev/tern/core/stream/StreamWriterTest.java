@@ -178,42 +178,4 @@ class StreamWriterTest {
         long allocated = AllocationMeter.measure(round);
         assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for 20000 pages");
     }
-
-    /** A channel that consumes everything and allocates nothing. */
-    static final class DiscardChannel implements dev.tern.transport.MigrationChannel {
-        @Override
-        public boolean readable() {
-            return false;
-        }
-
-        @Override
-        public boolean writable() {
-            return true;
-        }
-
-        @Override
-        public void writeFully(ByteBuffer... buffers) {
-            for (ByteBuffer b : buffers) {
-                b.position(b.limit());
-            }
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            return -1;
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public String description() {
-            return "discard";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 }
