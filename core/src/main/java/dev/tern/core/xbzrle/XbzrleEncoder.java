@@ -12,14 +12,15 @@ import java.util.Objects;
  * run header and room for the data before copying a changed run. The format is in
  * {@link XbzrleDescriptor}.
  *
- * <p>Equal runs are scanned a little-endian word at a time: the lowest set bit of
- * {@code old ^ new} is the first differing byte. A run still going after a few words is handed to
- * {@link MemorySegment#mismatch}, which the JDK vectorises, so an unchanged page costs one
- * intrinsic call. Changed runs are scanned a word at a time with the "word has a zero byte" test
- * on {@code old ^ new}, whose lowest set bit is exactly the first equal byte (its false positives
- * lie only above a true zero byte). QEMU aligns its word loop to the end of the page; where the
- * words fall does not change maximal runs, so the output is the same. Nothing is allocated and no
- * page is copied to the heap.
+ * <p>The page is compared 64 bytes at a time: eight little-endian words of {@code old ^ new}
+ * become a 64-bit difference mask (a per-byte "is non-zero" test, gathered by a multiply), and
+ * every run boundary inside the block is then one {@link Long#numberOfTrailingZeros} of the mask
+ * or of its complement. Scattered writes make many short runs with random lengths; finding them
+ * in a mask costs no mispredicted branch per run, where a byte or word loop pays one or two. An
+ * equal run that outlasts two blocks (an unchanged page, sparse writes) is handed to
+ * {@link MemorySegment#mismatch}, which the JDK vectorises. QEMU scans by bytes and words
+ * aligned to the page end; runs are maximal either way, so the output is the same. Nothing is
+ * allocated and no page is copied to the heap.
  */
 public final class XbzrleEncoder {
     /** Returned for a page identical to its previous version: nothing is to be sent. */
@@ -28,13 +29,18 @@ public final class XbzrleEncoder {
     public static final int OVERFLOW = -1;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
     private static final long HIGHS = 0x8080808080808080L;
+    /** Multiplier that moves bit 8k to bit 56 + k. */
+    private static final long GATHER = 0x0102040810204080L;
+    /** Bytes per difference mask: one bit each in a long. */
+    private static final int BLOCK = Long.SIZE;
     /**
-     * Equal words compared inline before an equal run goes to {@link MemorySegment#mismatch}:
-     * scattered changes leave short equal runs, where the intrinsic's fixed cost would dominate.
+     * Unchanged blocks scanned by mask before the rest of an equal run goes to
+     * {@link MemorySegment#mismatch}: short equal runs between scattered writes are cheaper by
+     * mask than by the intrinsic's fixed cost.
      */
-    private static final int INLINE_EQUAL_WORDS = 4;
+    private static final int EMPTY_BLOCKS_BEFORE_MISMATCH = 2;
     /** Room QEMU demands before each run header: the longest ULEB. */
     private static final int HEADER_ROOM = XbzrleDescriptor.MAX_ULEB_LENGTH;
 
@@ -51,8 +57,8 @@ public final class XbzrleEncoder {
      * @param dst where the encoding goes, from offset 0; must not overlap either page
      * @param dstCapacity bytes the encoding may take (QEMU passes the target page size)
      * @return the encoded length, {@link #UNCHANGED} (0) for an identical page, or
-     *     {@link #OVERFLOW} (-1) when it does not fit; bytes of {@code dst} past the encoded
-     *     length, up to {@code dstCapacity}, may have been overwritten
+     *     {@link #OVERFLOW} (-1) when it does not fit (the destination then holds a partial
+     *     encoding)
      * @throws IllegalArgumentException if {@code length} is outside 0 ..
      *     {@link XbzrleDescriptor#MAX_PAGE_LENGTH} or {@code dstCapacity} is negative
      * @throws IndexOutOfBoundsException if a page or the destination is shorter than stated
@@ -95,11 +101,46 @@ public final class XbzrleEncoder {
 
         int d = 0;
         int i = 0;
+        // The block of BLOCK page bytes whose difference mask is loaded: bit k of mask is set when
+        // byte block + k differs; bits at or past the page end are clear.
+        int block = -BLOCK;
+        long mask = 0;
         while (i < length) {
             if (d + HEADER_ROOM > dstCapacity) {
                 return OVERFLOW;
             }
-            int end = equalRunEnd(oldMemory, oldOffset, newMemory, newOffset, i, length);
+
+            // Equal run: the first differing byte at or after i.
+            int end;
+            int p = i;
+            int emptyBlocks = 0;
+            for (;;) {
+                if (p - block >= BLOCK) {
+                    if (p >= length) {
+                        end = length;
+                        break;
+                    }
+                    if (emptyBlocks >= EMPTY_BLOCKS_BEFORE_MISMATCH) {
+                        long m = MemorySegment.mismatch(oldMemory, oldOffset + p, oldOffset + length,
+                                newMemory, newOffset + p, newOffset + length);
+                        if (m < 0) {
+                            end = length;
+                            break;
+                        }
+                        p += (int) m;
+                        emptyBlocks = 0;
+                    }
+                    block = p & -BLOCK;
+                    mask = differenceMask(oldMemory, oldOffset, newMemory, newOffset, block, length);
+                }
+                long bits = mask & (-1L << (p - block));
+                if (bits != 0) {
+                    end = block + Long.numberOfTrailingZeros(bits);
+                    break;
+                }
+                emptyBlocks++;
+                p = block + BLOCK;
+            }
             if (end == length) {
                 // Either the whole page is equal (d is still 0) or this is the trailing equal run.
                 return d;
@@ -110,7 +151,24 @@ public final class XbzrleEncoder {
             if (d + HEADER_ROOM > dstCapacity) {
                 return OVERFLOW;
             }
-            end = differingRunEnd(oldMemory, oldOffset, newMemory, newOffset, i, length);
+
+            // Changed run: the first equal byte at or after i. Mask bits past the page end are
+            // clear, so read as equal, and the run stops there.
+            p = i;
+            for (;;) {
+                long bits = ~mask & (-1L << (p - block));
+                if (bits != 0) {
+                    end = Math.min(length, block + Long.numberOfTrailingZeros(bits));
+                    break;
+                }
+                p = block + BLOCK;
+                if (p >= length) {
+                    end = length;
+                    break;
+                }
+                block = p;
+                mask = differenceMask(oldMemory, oldOffset, newMemory, newOffset, block, length);
+            }
             int n = end - i;
             if (n > XbzrleDescriptor.MAX_RUN) {
                 // Only a 16 KiB page changed in every byte gets here (QEMU asserts): it cannot be
@@ -121,66 +179,53 @@ public final class XbzrleEncoder {
             if (d + n > dstCapacity) {
                 return OVERFLOW;
             }
-            copyRun(newMemory, newOffset + i, newOffset + length, dst, dstOffset + d, dstOffset + dstCapacity, n);
+            RunCopy.copy(newMemory, newOffset + i, dst, dstOffset + d, n);
             d += n;
             i = end;
         }
         return d;
     }
 
-    /** The first offset at or after {@code i} where the pages differ, or {@code length}. */
-    private static int equalRunEnd(MemorySegment a, long ao, MemorySegment b, long bo, int i, int length) {
-        int words = 0;
-        while (i <= length - Long.BYTES) {
-            long x = a.get(WORD, ao + i) ^ b.get(WORD, bo + i);
-            if (x != 0) {
-                return i + (Long.numberOfTrailingZeros(x) >>> 3);
-            }
-            i += Long.BYTES;
-            if (++words == INLINE_EQUAL_WORDS) {
-                long m = MemorySegment.mismatch(a, ao + i, ao + length, b, bo + i, bo + length);
-                return m < 0 ? length : i + (int) m;
+    /**
+     * Bit k set when byte {@code block + k} differs, for the BLOCK bytes from {@code block} (fewer
+     * at the page end, whose missing bits stay clear).
+     */
+    private static long differenceMask(MemorySegment a, long ao, MemorySegment b, long bo, int block, int length) {
+        long at = ao + block;
+        long bt = bo + block;
+        if (block + BLOCK <= length) {
+            return byteMask(a.get(WORD, at) ^ b.get(WORD, bt))
+                    | byteMask(a.get(WORD, at + 8) ^ b.get(WORD, bt + 8)) << 8
+                    | byteMask(a.get(WORD, at + 16) ^ b.get(WORD, bt + 16)) << 16
+                    | byteMask(a.get(WORD, at + 24) ^ b.get(WORD, bt + 24)) << 24
+                    | byteMask(a.get(WORD, at + 32) ^ b.get(WORD, bt + 32)) << 32
+                    | byteMask(a.get(WORD, at + 40) ^ b.get(WORD, bt + 40)) << 40
+                    | byteMask(a.get(WORD, at + 48) ^ b.get(WORD, bt + 48)) << 48
+                    | byteMask(a.get(WORD, at + 56) ^ b.get(WORD, bt + 56)) << 56;
+        }
+        int left = length - block;
+        long mask = 0;
+        int k = 0;
+        for (; k + Long.BYTES <= left; k += Long.BYTES) {
+            mask |= byteMask(a.get(WORD, at + k) ^ b.get(WORD, bt + k)) << k;
+        }
+        for (; k < left; k++) {
+            if (a.get(ValueLayout.JAVA_BYTE, at + k) != b.get(ValueLayout.JAVA_BYTE, bt + k)) {
+                mask |= 1L << k;
             }
         }
-        if (i == length) {
-            return length;
-        }
-        if (length < Long.BYTES) {
-            while (i < length && a.get(ValueLayout.JAVA_BYTE, ao + i) == b.get(ValueLayout.JAVA_BYTE, bo + i)) {
-                i++;
-            }
-            return i;
-        }
-        // Fewer than 8 bytes left: compare the page's last word with the bytes before i shifted out.
-        int last = length - Long.BYTES;
-        long x = (a.get(WORD, ao + last) ^ b.get(WORD, bo + last)) >>> ((i - last) << 3);
-        return x == 0 ? length : i + (Long.numberOfTrailingZeros(x) >>> 3);
+        return mask;
     }
 
-    /** The first offset at or after {@code i} where the pages are equal, or {@code length}. */
-    private static int differingRunEnd(MemorySegment a, long ao, MemorySegment b, long bo, int i, int length) {
-        while (i <= length - Long.BYTES) {
-            long x = a.get(WORD, ao + i) ^ b.get(WORD, bo + i);
-            long zeroBytes = (x - ONES) & ~x & HIGHS;
-            if (zeroBytes != 0) {
-                return i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3);
-            }
-            i += Long.BYTES;
-        }
-        if (i == length) {
-            return length;
-        }
-        if (length < Long.BYTES) {
-            while (i < length && a.get(ValueLayout.JAVA_BYTE, ao + i) != b.get(ValueLayout.JAVA_BYTE, bo + i)) {
-                i++;
-            }
-            return i;
-        }
-        // The shift brings in zero bytes past the page's end, so a zero byte is always found.
-        int last = length - Long.BYTES;
-        long x = (a.get(WORD, ao + last) ^ b.get(WORD, bo + last)) >>> ((i - last) << 3);
-        long zeroBytes = (x - ONES) & ~x & HIGHS;
-        return Math.min(length, i + (Long.numberOfTrailingZeros(zeroBytes) >>> 3));
+    /**
+     * Bit k set when byte k of the little-endian word is non-zero: each byte's top bit becomes
+     * "any bit set" (the low seven bits plus 0x7f carry into it, never beyond), and the multiply
+     * gathers the eight top bits, which land at distinct positions and so never carry, into the
+     * low byte of the result.
+     */
+    private static long byteMask(long x) {
+        long nonZero = (((x & LOW7) + LOW7) | x) & HIGHS;
+        return (nonZero >>> 7) * GATHER >>> 56;
     }
 
     /** A run header; the caller has checked the value and the room. */
@@ -192,23 +237,5 @@ public final class XbzrleEncoder {
         dst.set(ValueLayout.JAVA_BYTE, at, (byte) (value | XbzrleDescriptor.CONTINUATION));
         dst.set(ValueLayout.JAVA_BYTE, at + 1, (byte) (value >>> 7));
         return 2;
-    }
-
-    /**
-     * Copies a changed run. Short runs, the common case for scattered writes, move as one or two
-     * words when both sides have the room: the extra bytes land past the run but inside the
-     * destination's capacity, where the next header or run overwrites them or the caller ignores
-     * them (they lie past the returned length).
-     */
-    private static void copyRun(MemorySegment src, long at, long srcEnd, MemorySegment dst, long to, long dstEnd,
-            int n) {
-        if (n <= 2 * Long.BYTES && at + 2 * Long.BYTES <= srcEnd && to + 2 * Long.BYTES <= dstEnd) {
-            dst.set(WORD, to, src.get(WORD, at));
-            if (n > Long.BYTES) {
-                dst.set(WORD, to + Long.BYTES, src.get(WORD, at + Long.BYTES));
-            }
-            return;
-        }
-        MemorySegment.copy(src, at, dst, to, n);
     }
 }
