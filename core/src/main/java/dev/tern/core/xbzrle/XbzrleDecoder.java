@@ -20,9 +20,6 @@ import java.util.Objects;
  * malformed.
  */
 public final class XbzrleDecoder {
-    /** Runs up to this length are copied bytewise: cheaper than a bulk copy's setup. */
-    private static final int BYTEWISE_COPY_LIMIT = 16;
-
     private XbzrleDecoder() {
     }
 
@@ -94,20 +91,10 @@ public final class XbzrleDecoder {
             if (d + n > pageLength || i + n > srcLength) {
                 throw StreamFormatException.xbzrleDecodeError();
             }
-            copyRun(src, srcOffset + i, page, pageOffset + d, n);
+            RunCopy.copy(src, srcOffset + i, page, pageOffset + d, n);
             d += n;
             i += n;
         }
         return d;
-    }
-
-    private static void copyRun(MemorySegment src, long at, MemorySegment page, long to, int n) {
-        if (n <= BYTEWISE_COPY_LIMIT) {
-            for (int k = 0; k < n; k++) {
-                page.set(ValueLayout.JAVA_BYTE, to + k, src.get(ValueLayout.JAVA_BYTE, at + k));
-            }
-            return;
-        }
-        MemorySegment.copy(src, at, page, to, n);
     }
 }
