@@ -152,7 +152,9 @@ class TernVmTest {
     private void awaitSourceStatus(MigrationStatus status) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (vm.queryMigrate().status().orElse(MigrationStatus.NONE) != status) {
-            assertTrue(System.nanoTime() < deadline, "timed out: " + vm.queryMigrate());
+            if (System.nanoTime() > deadline) {
+                org.junit.jupiter.api.Assertions.fail("gave up waiting for " + status.qapiName() + ": " + vm.queryMigrate());
+            }
             Thread.sleep(2);
         }
     }

@@ -13,7 +13,7 @@ final class Errno {
     static final int ENOENT = 2;
     /** {@code EACCES}: permission denied. */
     static final int EACCES = 13;
-    /** {@code ENOSYS}: function not implemented (a system call the kernel lacks). */
+    /** {@code ENOSYS}: the kernel lacks the system call. */
     static final int ENOSYS = 38;
 
     private static final String[] NAMES = {
