@@ -49,8 +49,8 @@ public class XbzrleBenchmark {
     static final int PAIRS = 64;
 
     /** Percentage of the page's bytes that differ between the old and new version. */
-    @Param({"0", "1", "10", "50"})
-    public int changedPercent;
+    @Param({"0", "0.1", "1", "10", "50"})
+    public double changedPercent;
 
     /** How the changed bytes are laid out: {@code scattered} or {@code clustered}. */
     @Param({"scattered", "clustered"})
@@ -79,7 +79,7 @@ public class XbzrleBenchmark {
         deltaLengths = new int[PAIRS];
         dst = arena.allocate(PAGE, PAGE);
         scratch = arena.allocate(PAGE, PAGE);
-        SplittableRandom random = new SplittableRandom(20_250_101L + changedPercent);
+        SplittableRandom random = new SplittableRandom(20_250_101L + Math.round(changedPercent * 10));
         double fraction = changedPercent / 100.0;
         for (int p = 0; p < PAIRS; p++) {
             long base = (long) p * PAGE;

@@ -153,7 +153,7 @@ public final class XbzrleEncoder {
         return encodeDense(oldMemory, oldOffset, newMemory, newOffset, length, dst, dstOffset, dstCapacity, d, i);
     }
 
-    /** The rest of a page from the equal run at {@code i}, by block masks. */
+    /** The rest of a page, from the equal run that starts at {@code from}, by block masks. */
     private static int encodeDense(MemorySegment oldMemory, long oldOffset, MemorySegment newMemory, long newOffset,
             int length, MemorySegment dst, long dstOffset, int dstCapacity, int written, int from) {
         byte[] masks = SCRATCH.get();
