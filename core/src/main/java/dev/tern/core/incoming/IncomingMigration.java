@@ -22,6 +22,7 @@ import dev.tern.core.stream.StreamLoader;
 import dev.tern.core.stream.StreamReader;
 import dev.tern.core.stream.StreamWriter;
 import dev.tern.core.vm.RunControl;
+import dev.tern.core.vm.Uninterruptibly;
 import dev.tern.transport.MigrationChannel;
 import dev.tern.transport.MigrationListener;
 import java.io.IOException;
@@ -207,11 +208,7 @@ public final class IncomingMigration {
         if (c != null) {
             c.shutdown();
         }
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.join(thread);
     }
 
     private void closeListener() {

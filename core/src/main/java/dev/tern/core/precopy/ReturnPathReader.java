@@ -3,6 +3,7 @@ package dev.tern.core.precopy;
 import dev.tern.core.stream.ReturnPathCodec;
 import dev.tern.core.stream.ReturnPathMessage;
 import dev.tern.core.stream.StreamReader;
+import dev.tern.core.vm.Uninterruptibly;
 import dev.tern.transport.MigrationChannel;
 import java.io.IOException;
 import java.util.Optional;
@@ -108,10 +109,6 @@ final class ReturnPathReader {
 
     /** Waits for the thread to end (the channel has been closed). */
     void join() {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.join(thread);
     }
 }
