@@ -19,10 +19,16 @@ public final class PacketCodecs {
      * @param pageSize the target page size
      * @param channel the channel id, for messages
      * @return a new compressor, owned by the caller
-     * @throws IllegalArgumentException for {@code none}
+     * @throws IllegalArgumentException for {@code none}, a level out of range or a page size that is
+     *     not a power of two from 512 to 64 KiB
      */
     public static PacketCompressor compressor(MultiFdCompression method, int level, int pageSize, int channel) {
-        throw new IllegalArgumentException("multifd-compression " + method.qapiName() + " has no compressor");
+        return switch (method) {
+            case ZLIB -> new ZlibPacketCompressor(level, pageSize, channel);
+            case ZSTD -> new ZstdPacketCompressor(level, pageSize, channel);
+            case NONE -> throw new IllegalArgumentException("multifd-compression " + method.qapiName()
+                    + " has no compressor");
+        };
     }
 
     /**
@@ -32,9 +38,15 @@ public final class PacketCodecs {
      * @param pageSize the target page size
      * @param channel the channel id, for messages
      * @return a new decompressor, owned by the caller
-     * @throws IllegalArgumentException for {@code none}
+     * @throws IllegalArgumentException for {@code none} or a page size that is not a power of two
+     *     from 512 to 64 KiB
      */
     public static PacketDecompressor decompressor(MultiFdCompression method, int pageSize, int channel) {
-        throw new IllegalArgumentException("multifd-compression " + method.qapiName() + " has no decompressor");
+        return switch (method) {
+            case ZLIB -> new ZlibPacketDecompressor(pageSize, channel);
+            case ZSTD -> new ZstdPacketDecompressor(pageSize, channel);
+            case NONE -> throw new IllegalArgumentException("multifd-compression " + method.qapiName()
+                    + " has no decompressor");
+        };
     }
 }

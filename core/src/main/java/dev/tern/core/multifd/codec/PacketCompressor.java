@@ -32,12 +32,19 @@ public interface PacketCompressor extends AutoCloseable {
      * Compresses one packet's pages as the next piece of this channel's stream, ending at a flush
      * point ({@code Z_SYNC_FLUSH} / {@code ZSTD_e_flush} after the last page).
      *
-     * @param pages views of the pages, each framing exactly one target page; positions advance
+     * @param pages views of the pages, each framing exactly one target page; positions advance.
+     *     zstd reads them in place and needs direct buffers; zlib copies each page first
      * @param count how many of {@code pages} the packet carries, at least 1
      * @param out where the compressed bytes go, from its position, with at least
-     *     {@link #outputBound(int) outputBound(count)} bytes remaining; its position advances
+     *     {@link #outputBound(int) outputBound(count)} bytes remaining (with less the call may fail
+     *     as QEMU's would); its position advances. Direct for zstd
      * @return bytes produced
-     * @throws StreamFormatException if the library fails ("multifd %u: deflate returned %d instead of Z_OK" and kin)
+     * @throws StreamFormatException if the library fails or {@code out} fills up: zlib's
+     *     "multifd %u: deflate failed to compress all input" and
+     *     "multifd %u: deflate returned %d instead of Z_OK", zstd's
+     *     "multifd %u: compressStream buffer too small" and "multifd %u: compressStream error %s";
+     *     the channel's stream is unusable afterwards
+     * @throws IllegalArgumentException if count is out of range or a view does not frame one page
      */
     int compress(ByteBuffer[] pages, int count, ByteBuffer out) throws StreamFormatException;
 
