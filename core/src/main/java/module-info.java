@@ -12,8 +12,9 @@ module dev.tern.core {
     requires com.github.luben.zstd_jni;
 
     exports dev.tern.core.guest;
-    // Only for the JMH benchmarks; the engine reaches XBZRLE from inside the module.
+    // Only for the JMH benchmarks; the engine reaches XBZRLE and the multifd codecs from inside the module.
     exports dev.tern.core.xbzrle to dev.tern.benchmarks;
+    exports dev.tern.core.multifd.codec to dev.tern.benchmarks;
 
     provides dev.tern.api.spi.MigrationEngineProvider with dev.tern.core.TernEngineProvider;
 }
