@@ -100,14 +100,15 @@ class PacketCodecsTest {
                 assertTrue(allocated < 100, "allocated " + allocated + " bytes for 200 packets");
             } else {
                 // zstd-jni's stream calls themselves move the thread's allocation counter under G1
-                // (about 144 bytes a call with C2, none under ParallelGC; no objects show in a heap
-                // histogram). Tern's own share must stay nil: a page view or a buffer per packet
-                // would add far more than the 300 bytes allowed per library call here.
+                // until C2 has compiled them (about 140-330 bytes a call in a test JVM; none under
+                // ParallelGC, none in the JMH run, no objects in a heap histogram). Tern's own share
+                // must stay nil: a page copy or an output buffer per packet would add 4 KiB or more
+                // per call, beyond the 1 KiB allowed here.
                 long calls = 0;
                 for (int packet = 0; packet < 200; packet++) {
                     calls += counts[packet % counts.length] + 3;
                 }
-                assertTrue(allocated < 300 * calls, "allocated " + allocated + " bytes for " + calls + " zstd calls");
+                assertTrue(allocated < 1024 * calls, "allocated " + allocated + " bytes for " + calls + " zstd calls");
             }
         }
     }
