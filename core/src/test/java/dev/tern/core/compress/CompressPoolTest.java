@@ -232,6 +232,58 @@ class CompressPoolTest {
         assertEquals(0, compressThreads());
     }
 
+    @Test
+    void aPageThatCannotBeCompressedFailsTheStream() {
+        TestBlock good = mixedBlock(11);
+        RamBlock broken = new RamBlock() {
+            @Override
+            public String name() {
+                return good.name();
+            }
+
+            @Override
+            public MemorySegment memory() {
+                throw new IllegalStateException("memory gone");
+            }
+
+            @Override
+            public long usedLength() {
+                return good.usedLength();
+            }
+        };
+        try (CompressPool pool = new CompressPool(1, 1, true, PAGE, counters)) {
+            out.writeZeroPage(broken, 0);
+            assertTrue(pool.trySend(out, broken, PAGE, TransferPhase.PRECOPY));
+            pool.flush(out, TransferPhase.PRECOPY);
+        }
+        assertEquals("compressed data failed!", stream.error().orElseThrow().getMessage());
+        assertEquals(0, counters.compressedPages());
+    }
+
+    @Test
+    void handingOverAndCollectingAllocatesNothing() {
+        StreamWriter discard = new StreamWriter(new dev.tern.core.stream.DiscardChannel());
+        RamRecordWriter records = new RamRecordWriter(discard);
+        TestBlock block = mixedBlock(13);
+        try (CompressPool pool = new CompressPool(2, 1, true, PAGE, counters)) {
+            records.writePage(block, 0, new dev.tern.core.stream.BlockWindows(block.memory(), block.usedLength()));
+            Runnable passes = () -> {
+                for (int pass = 0; pass < 20; pass++) {
+                    for (int i = 1; i < PAGES; i++) {
+                        pool.trySend(records, block, (long) i * PAGE, TransferPhase.PRECOPY);
+                    }
+                    pool.flush(records, TransferPhase.PRECOPY);
+                }
+            };
+            for (int warm = 0; warm < 10; warm++) {
+                passes.run();
+            }
+            long allocated = dev.tern.core.stream.AllocationMeter.measure(passes);
+            // AllocationMeter boxes its reading; a byte per page would already be 5,100.
+            assertTrue(allocated < 1024, "allocated " + allocated + " bytes for 5,100 pages");
+        }
+    }
+
     static long compressThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("tern-compress-")).count();
