@@ -1,11 +1,13 @@
 package dev.tern.core.incoming;
 
 import dev.tern.api.MigrationCapability;
+import dev.tern.api.MigrationParameters;
 import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
 import dev.tern.api.guest.DeviceSection;
 import dev.tern.api.guest.Guest;
 import dev.tern.api.info.SocketAddress;
+import dev.tern.core.compress.DecompressPool;
 import dev.tern.core.device.DeviceSectionCodec;
 import dev.tern.core.device.GlobalStateSection;
 import dev.tern.core.device.TimerSection;
@@ -46,6 +48,7 @@ public final class IncomingMigration {
 
     private final Guest guest;
     private final Supplier<Set<MigrationCapability>> currentCapabilities;
+    private final Supplier<MigrationParameters> currentParameters;
     private final StatusCell destination;
     private final RunControl run;
     private final MigrationListener listener;
@@ -63,15 +66,19 @@ public final class IncomingMigration {
      * @param guest the VM to load into
      * @param capabilities reads the destination's capabilities; read when the source connects,
      *     as QEMU reads them while loading (a client may set them after {@code migrate-incoming})
+     * @param parameters reads the destination's parameters ({@code decompress-threads}), when
+     *     the source connects
      * @param destination the destination status
      * @param run the VM's run state
      * @param listener the listener
      * @param error records the failure's message
      */
-    public IncomingMigration(Guest guest, Supplier<Set<MigrationCapability>> capabilities, StatusCell destination,
-            RunControl run, MigrationListener listener, Consumer<String> error) {
+    public IncomingMigration(Guest guest, Supplier<Set<MigrationCapability>> capabilities,
+            Supplier<MigrationParameters> parameters, StatusCell destination, RunControl run,
+            MigrationListener listener, Consumer<String> error) {
         this.guest = Objects.requireNonNull(guest, "guest");
         this.currentCapabilities = Objects.requireNonNull(capabilities, "capabilities");
+        this.currentParameters = Objects.requireNonNull(parameters, "parameters");
         this.destination = destination;
         this.run = run;
         this.listener = listener;
@@ -118,10 +125,26 @@ public final class IncomingMigration {
 
     private void load(MigrationChannel c) throws IOException {
         Set<MigrationCapability> capabilities = Set.copyOf(currentCapabilities.get());
+        if (!capabilities.contains(MigrationCapability.COMPRESS)) {
+            finish(load(c, capabilities, RamLoadOptions.PRECOPY));
+            return;
+        }
+        // compress_threads_load_setup; the threads end with the load, whatever its outcome, and
+        // before the status says completed.
+        int threads = currentParameters.get().decompressThreads().orElse(2);
+        Optional<RunState> received;
+        try (DecompressPool decompress = new DecompressPool(threads, RamLoadOptions.PRECOPY.targetPageSize())) {
+            received = load(c, capabilities, RamLoadOptions.PRECOPY.withCompress(true).withDecoder(decompress));
+        }
+        finish(received);
+    }
+
+    /** Loads the whole stream; returns the run state the source's globalstate asked for. */
+    private Optional<RunState> load(MigrationChannel c, Set<MigrationCapability> capabilities,
+            RamLoadOptions options) throws IOException {
         StreamReader in = new StreamReader(c);
-        RamRecordReader ram = new RamRecordReader(in, guest.ramBlocks(), RamLoadOptions.PRECOPY
-                .withCompress(capabilities.contains(MigrationCapability.COMPRESS))
-                .withIgnoreShared(capabilities.contains(MigrationCapability.X_IGNORE_SHARED)));
+        RamRecordReader ram = new RamRecordReader(in, guest.ramBlocks(),
+                options.withIgnoreShared(capabilities.contains(MigrationCapability.X_IGNORE_SHARED)));
         GlobalStateSection globalState = new GlobalStateSection();
         SectionTable<StreamLoader.SectionHandler> sections = new SectionTable<>();
         sections.register(RAM_IDSTR, 0, RAM_VERSION, (r, header, version) -> {
@@ -144,7 +167,7 @@ public final class IncomingMigration {
             throw new StreamFormatException("the stream stopped before its EOF record");
         }
         loader.discardVmDescription().ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
-        finish(globalState.received());
+        return globalState.received();
     }
 
     /** Spec 5.8 on success: the run state the source had, the guest started only if it should run. */

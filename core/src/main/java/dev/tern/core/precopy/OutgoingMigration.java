@@ -7,6 +7,7 @@ import dev.tern.api.RunState;
 import dev.tern.api.guest.DeviceSection;
 import dev.tern.api.guest.DirtyLog;
 import dev.tern.api.guest.VcpuControl;
+import dev.tern.core.compress.CompressPool;
 import dev.tern.core.device.DeviceSectionCodec;
 import dev.tern.core.device.GlobalStateSection;
 import dev.tern.core.ram.RamSaver;
@@ -63,6 +64,8 @@ public final class OutgoingMigration {
     private ReturnPathReader returnPath;
     /** The XBZRLE rates' period baselines, while the capability is on. */
     private XbzrleRates xbzrleRates;
+    /** The compression rates' period baselines, while the capability is on. */
+    private CompressRates compressRates;
     private boolean vmStoppedByUs;
     private long remainingAtLastSync;
     /** Set once this migration moved to completed; it then leaves the status alone. */
@@ -122,6 +125,7 @@ public final class OutgoingMigration {
             parameters.maxBandwidth().ifPresent(window::setMaxBandwidth);
         }
         parameters.xbzrleCacheSize().ifPresent(ram::requestXbzrleCacheSize);
+        parameters.compressWaitThread().ifPresent(ram::compressWaitThread);
     }
 
     /**
@@ -203,6 +207,7 @@ public final class OutgoingMigration {
         }
         SectionFraming.writeStart(out, RAM_SECTION_ID, RAM_IDSTR, 0, RAM_VERSION);
         setupXbzrle();
+        setupCompress();
         ram.startLogging();
         syncDirtyLog();
         records.writeBlockList(ram.blockList(), ctx.on(MigrationCapability.POSTCOPY_RAM), RamSaver.PAGE_SIZE,
@@ -229,6 +234,22 @@ public final class OutgoingMigration {
         ram.enableXbzrle(ctx.parameters().get().xbzrleCacheSize().orElseThrow());
         // A migrate-set-parameters between that read and the cache's publication found no cache to resize.
         ram.requestXbzrleCacheSize(ctx.parameters().get().xbzrleCacheSize().orElseThrow());
+    }
+
+    /**
+     * {@code compress_threads_save_setup}: the compression threads, with the current
+     * {@code compress-threads}, {@code compress-level} and {@code compress-wait-thread}.
+     */
+    private void setupCompress() {
+        if (!ctx.on(MigrationCapability.COMPRESS)) {
+            return;
+        }
+        MigrationParameters p = ctx.parameters().get();
+        compressRates = new CompressRates(ctx.counters(), RamSaver.PAGE_SIZE, ram.pagesWritten());
+        ram.enableCompress(new CompressPool(p.compressThreads().orElse(8), p.compressLevel().orElse(1),
+                p.compressWaitThread().orElse(true), RamSaver.PAGE_SIZE, ctx.counters()));
+        // A migrate-set-parameters between that read and the pool's publication found no pool.
+        ram.compressWaitThread(ctx.parameters().get().compressWaitThread().orElse(true));
     }
 
     /** Spec 5.3: the loop that runs while the migration is active. */
@@ -317,6 +338,9 @@ public final class OutgoingMigration {
             }
             if (xbzrleRates != null) {
                 xbzrleRates.periodClosed(ram.pagesWritten());
+            }
+            if (compressRates != null) {
+                compressRates.periodClosed(ram.pagesWritten());
             }
         }
         ctx.events().pass(pass);
@@ -462,6 +486,7 @@ public final class OutgoingMigration {
         }
         ram.stopLogging();
         ram.releaseXbzrle();
+        ram.releaseCompress();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tern.core.ram;
 
 import dev.tern.api.guest.DirtyLog;
 import dev.tern.api.guest.RamBlock;
+import dev.tern.core.compress.CompressPool;
 import dev.tern.core.dirty.DirtyBitmap;
 import dev.tern.core.dirty.VmmWriteLog;
 import dev.tern.core.stats.MigrationCounters;
@@ -39,6 +40,8 @@ public final class RamSaver {
     private volatile TransferPhase phase = TransferPhase.PRECOPY;
     /** The XBZRLE path while the capability is on; volatile for the resize requests. */
     private volatile XbzrleSender xbzrle;
+    /** Legacy {@code compress} threads while the capability is on (spec 9.1). */
+    private CompressPool compress;
     private int cursorBlock;
     private long cursorPage;
     private boolean bulkStage = true;
@@ -216,6 +219,37 @@ public final class RamSaver {
     }
 
     /**
+     * Turns legacy {@code compress} on for this migration (at setup): pages go to the pool's
+     * threads while XBZRLE is not in use (the bulk stage only, when XBZRLE is on too).
+     *
+     * @param pool the started threads; {@link #releaseCompress()} closes them
+     */
+    public void enableCompress(CompressPool pool) {
+        compress = pool;
+    }
+
+    /**
+     * A live {@code compress-wait-thread} change; nothing happens when compress is off.
+     *
+     * @param on the new value
+     */
+    public void compressWaitThread(boolean on) {
+        CompressPool c = compress;
+        if (c != null) {
+            c.waitThread(on);
+        }
+    }
+
+    /** Ends and joins the compression threads (at completion, failure and cancel). Idempotent. */
+    public void releaseCompress() {
+        CompressPool c = compress;
+        if (c != null) {
+            compress = null;
+            c.close();
+        }
+    }
+
+    /**
      * Pages the iterations reported written ({@code rs->target_page_count}): zero, normal and
      * XBZRLE-encoded pages, not the unchanged pages XBZRLE skipped nor the completion's pages.
      * The XBZRLE rates of a period divide by it.
@@ -238,10 +272,12 @@ public final class RamSaver {
         long start = System.nanoTime();
         int sinceCheck = 0;
         generation = counters.dirtySyncCount();
+        boolean done = false;
         while (budget.allowsMore()) {
             int pages = sendNextDirtyPage(out);
             if (pages < 0) {
-                return true;
+                done = true;
+                break;
             }
             pagesWritten += pages;
             if (++sinceCheck == PAGES_PER_CLOCK_CHECK) {
@@ -251,7 +287,8 @@ public final class RamSaver {
                 }
             }
         }
-        return false;
+        flushCompressed(out);
+        return done;
     }
 
     /**
@@ -266,6 +303,14 @@ public final class RamSaver {
         generation = counters.dirtySyncCount();
         while (sendNextDirtyPage(out) >= 0) {
             // keep going until the bitmaps are empty
+        }
+        flushCompressed(out);
+    }
+
+    /** Compressed records pending in the threads go out before the section's EOS. */
+    private void flushCompressed(RamRecordWriter out) {
+        if (compress != null) {
+            compress.flush(out, phase);
         }
     }
 
@@ -299,6 +344,8 @@ public final class RamSaver {
             cursorPage = 0;
             if (++cursorBlock == blocks.length) {
                 cursorBlock = 0;
+                // A new pass may resend a page still in a compression thread: its old copy goes first.
+                flushCompressed(out);
                 // The first wrap ends the bulk stage (XBZRLE may start after it).
                 bulkStage = false;
             }
@@ -306,11 +353,18 @@ public final class RamSaver {
         return -1;
     }
 
-    /** {@code ram_save_target_page}: zero check first, then XBZRLE when enabled, else a full page. */
+    /**
+     * {@code ram_save_target_page}: the compression threads when they may take the page, else
+     * the zero check, then XBZRLE when enabled, else a full page.
+     */
     private int sendPage(RamRecordWriter out, Block b, long page) {
         long offset = page << PAGE_SHIFT;
         // XBZRLE is never used in the first pass over RAM.
         XbzrleSender x = bulkStage ? null : xbzrle;
+        // Compression threads while XBZRLE is not in use; they do their own zero check.
+        if (x == null && compress != null && compress.trySend(out, b.ram, offset, phase)) {
+            return 1;
+        }
         int bytes;
         if (ZeroPages.isZero(b.ram.memory(), offset, PAGE_SIZE)) {
             bytes = out.writeZeroPage(b.ram, offset);

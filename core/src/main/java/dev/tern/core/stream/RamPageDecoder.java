@@ -28,4 +28,26 @@ public interface RamPageDecoder {
      * @throws IOException if the data is malformed or the stream fails
      */
     void loadCompressed(StreamReader in, int compressedLength, ByteBuffer page) throws IOException;
+
+    /**
+     * Called before the reader itself writes a page (a PAGE or ZERO record): a decoder that
+     * writes pages asynchronously finishes any write to the same page first, so an older copy
+     * can never land over the newer one.
+     *
+     * @param page the page about to be written, framed; not to be kept
+     * @throws IOException if an earlier asynchronous decode failed
+     */
+    default void awaitPage(ByteBuffer page) throws IOException {
+        // a synchronous decoder has nothing in flight
+    }
+
+    /**
+     * Called at the section's EOS, before the section ends: every page decoded asynchronously is
+     * in guest memory when this returns (QEMU's {@code wait_for_decompress_done}).
+     *
+     * @throws IOException if an asynchronous decode failed
+     */
+    default void endOfSection() throws IOException {
+        // a synchronous decoder has nothing in flight
+    }
 }

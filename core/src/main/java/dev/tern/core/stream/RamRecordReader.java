@@ -127,12 +127,21 @@ public final class RamRecordReader {
         }
         switch (flags & ~RamRecordDescriptor.FLAG_CONTINUE) {
             case RamRecordDescriptor.FLAG_MEM_SIZE -> readBlockList(addr);
-            case RamRecordDescriptor.FLAG_ZERO -> zeroPage(block, addr, in.get8());
-            case RamRecordDescriptor.FLAG_PAGE -> in.readFully(windows[block].page(addr, pageSize));
+            case RamRecordDescriptor.FLAG_ZERO -> {
+                awaitDecoder(block, addr);
+                zeroPage(block, addr, in.get8());
+            }
+            case RamRecordDescriptor.FLAG_PAGE -> {
+                awaitDecoder(block, addr);
+                in.readFully(windows[block].page(addr, pageSize));
+            }
             case RamRecordDescriptor.FLAG_COMPRESS_PAGE -> compressedPage(block, addr);
             case RamRecordDescriptor.FLAG_XBZRLE -> xbzrlePage(block, addr);
             case RamRecordDescriptor.FLAG_EOS -> {
-                // end of this section's RAM data
+                // End of this section's RAM data: asynchronously decoded pages land before it ends.
+                if (options.decoder().isPresent()) {
+                    options.decoder().get().endOfSection();
+                }
             }
             default -> throw (flags & RamRecordDescriptor.FLAG_HOOK) != 0
                     ? StreamFormatException.hookWithoutRdma()
@@ -218,7 +227,11 @@ public final class RamRecordReader {
             throw StreamFormatException.xbzrleLengthOverflow();
         }
         if (options.decoder().isPresent()) {
-            options.decoder().get().loadXbzrle(in, length, windows[b].page(addr, pageSize));
+            try {
+                options.decoder().get().loadXbzrle(in, length, windows[b].page(addr, pageSize));
+            } catch (StreamFormatException e) {
+                throw StreamFormatException.xbzrlePageFailed(addr, e);
+            }
             return;
         }
         Objects.checkFromIndexSize(addr, pageSize, used[b]);
@@ -228,6 +241,13 @@ public final class RamRecordReader {
             XbzrleDecoder.decode(xbzrleData, 0, length, memory[b], addr, pageSize);
         } catch (StreamFormatException e) {
             throw StreamFormatException.xbzrlePageFailed(addr, e);
+        }
+    }
+
+    /** A page the reader writes itself waits for the decoder's writes to it, if any. */
+    private void awaitDecoder(int b, long addr) throws IOException {
+        if (options.decoder().isPresent()) {
+            options.decoder().get().awaitPage(windows[b].page(addr, pageSize));
         }
     }
 

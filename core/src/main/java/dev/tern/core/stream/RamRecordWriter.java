@@ -166,6 +166,48 @@ public final class RamRecordWriter {
     }
 
     /**
+     * Whether a page record for {@code block} would carry CONTINUE now: the previous page record
+     * on this channel was for the same block. Legacy {@code compress} hands only such pages to its
+     * threads, whose records are encoded elsewhere with CONTINUE and no name.
+     *
+     * @param block a block
+     * @return true if it is the block of the last page record
+     */
+    public boolean continues(RamBlock block) {
+        return block != null && block == lastBlock;
+    }
+
+    /**
+     * Writes a page record encoded elsewhere (a {@code compress} thread's ZERO or COMPRESS_PAGE
+     * record, QEMU's {@code qemu_put_qemu_file}). Such a record carries CONTINUE, so it is only
+     * valid while {@code block} is still the last block on this channel.
+     *
+     * @param block the block the record is for
+     * @param record the whole record, header word included; its position advances
+     * @return bytes written
+     * @throws IllegalStateException if another block's record was written since
+     */
+    public int writeContinuedRecord(RamBlock block, ByteBuffer record) {
+        if (!continues(block)) {
+            throw new IllegalStateException("a CONTINUE record for block " + block.name()
+                    + " after a record of another block");
+        }
+        int n = record.remaining();
+        out.putBytes(record);
+        return n;
+    }
+
+    /**
+     * Latches an error on the channel's stream ({@code qemu_file_set_error}): later writes do
+     * nothing and the engine's next check of the stream fails the migration with it.
+     *
+     * @param e the error
+     */
+    public void fail(java.io.IOException e) {
+        out.fail(e);
+    }
+
+    /**
      * Writes the EOS record that ends the section's RAM data.
      *
      * @return bytes written
