@@ -176,7 +176,7 @@ class MultifdEndToEndTest {
             }
             pair.assertSourceSurvived();
             Leaks.assertNoneSince(before);
-            enableDestinationOfRetry(pair);
+            enableDestinationOfRetry(pair, 2);
         }
     }
 
