@@ -405,9 +405,8 @@ final class TernVm implements MigrationControl {
             } catch (java.io.IOException e) {
                 throw MigrationException.generic(e.getMessage());
             }
-            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, this::queryParameters,
-                    destination, run,
-                    listener, error -> destinationError = error);
+            IncomingMigration migration = new IncomingMigration(guest, this::capabilitySnapshot, parameters::current,
+                    destination, run, listener, error -> destinationError = error);
             incoming = migration;
             incomingScheme = target.scheme();
             migration.start();

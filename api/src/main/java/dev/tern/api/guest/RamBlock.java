@@ -1,6 +1,8 @@
 package dev.tern.api.guest;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -75,6 +77,31 @@ public interface RamBlock {
      */
     default void resize(long newUsedLength) {
         throw new IllegalStateException("RAM block " + name() + " is not resizable");
+    }
+
+    /**
+     * The file whose bytes are this block's memory, when the block is a shared mapping of one
+     * (a memfd, or a file on tmpfs or hugetlbfs, as QEMU's {@code memory-backend-file} /
+     * {@code memory-backend-memfd} with {@code share=on}): the byte at
+     * {@link #backingFileOffset()} + {@code n} of the file is byte {@code n} of {@link #memory()}.
+     * With {@code zero-copy-send}, multifd channels send this block's pages from the file with
+     * {@code sendfile}, so the kernel reads them without any copy through user space; blocks
+     * without a backing file are sent from {@link #memory()} (the kernel copies them, which
+     * counts in {@code dirty-sync-missed-zero-copy}). The channel stays owned by the block.
+     *
+     * @return the backing file, open for reading, or empty (the default) for anonymous memory
+     */
+    default Optional<FileChannel> backingFile() {
+        return Optional.empty();
+    }
+
+    /**
+     * Where {@link #memory()} starts in the {@link #backingFile()}.
+     *
+     * @return the file offset in bytes; 0 by default
+     */
+    default long backingFileOffset() {
+        return 0;
     }
 
     /**

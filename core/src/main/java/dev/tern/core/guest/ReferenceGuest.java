@@ -7,8 +7,15 @@ import dev.tern.api.guest.RamBlock;
 import dev.tern.api.guest.SegmentRamBlock;
 import dev.tern.api.guest.VcpuControl;
 import java.lang.foreign.Arena;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +68,8 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
     private final LongAdder pagesWritten = new LongAdder();
     private final GuestMemory memory;
     private final Object closeLock = new Object();
+    /** The files behind file-backed RAM, closed after the mappings. */
+    private final List<FileChannel> files = new ArrayList<>();
     private boolean closed;
 
     private ReferenceGuest(Builder builder) {
@@ -73,11 +82,19 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
             MemorySegment[] memory = new MemorySegment[builder.blocks.size()];
             int i = 0;
             for (Map.Entry<String, Long> block : builder.blocks.entrySet()) {
-                // Arena.allocate zeroes the memory; page alignment lets the engine hand out
-                // page-sized ByteBuffer views that never straddle a host page.
-                memory[i] = arena.allocate(block.getValue(), GuestMemory.PAGE_SIZE);
-                blocks.add(new SegmentRamBlock(block.getKey(), memory[i], block.getValue(),
-                        GuestMemory.PAGE_SIZE, false));
+                if (builder.ramDirectory != null) {
+                    FileChannel file = createRamFile(builder.ramDirectory, block.getValue());
+                    files.add(file);
+                    // A shared mapping of the file: the file's pages are the guest's pages.
+                    memory[i] = file.map(FileChannel.MapMode.READ_WRITE, 0, block.getValue(), arena);
+                    blocks.add(new FileRamBlock(block.getKey(), memory[i], file));
+                } else {
+                    // Arena.allocate zeroes the memory; page alignment lets the engine hand out
+                    // page-sized ByteBuffer views that never straddle a host page.
+                    memory[i] = arena.allocate(block.getValue(), GuestMemory.PAGE_SIZE);
+                    blocks.add(new SegmentRamBlock(block.getKey(), memory[i], block.getValue(),
+                            GuestMemory.PAGE_SIZE, false));
+                }
                 i++;
             }
             this.ramBlocks = List.copyOf(blocks);
@@ -89,9 +106,46 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
             this.dirtyLog = new SoftwareDirtyLog(ramBlocks, arena, vcpus);
             this.memory = new GuestMemory(memory, dirtyLog);
             this.devices = builder.deviceSection ? List.of(new WorkloadSection(workload, cursors, vcpus)) : List.of();
+        } catch (IOException e) {
+            arena.close();
+            closeFiles();
+            throw new UncheckedIOException("cannot create file-backed RAM: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             arena.close();
+            closeFiles();
             throw e;
+        }
+    }
+
+    /**
+     * A zero-filled file of {@code bytes} in {@code directory}, already unlinked: it lives as long
+     * as its channel and its mapping, so nothing is left behind whatever happens to the process.
+     */
+    private static FileChannel createRamFile(Path directory, long bytes) throws IOException {
+        Path path = Files.createTempFile(directory, "tern-ram-", ".mem");
+        try {
+            FileChannel file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                // Extends the file with a hole: reads as zero, takes no memory until written.
+                file.write(ByteBuffer.allocate(1), bytes - 1);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
+            }
+            return file;
+        } finally {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private void closeFiles() {
+        for (FileChannel f : files) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                System.getLogger(ReferenceGuest.class.getName()).log(System.Logger.Level.DEBUG,
+                        "closing a RAM file failed", e);
+            }
         }
     }
 
@@ -173,8 +227,9 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * @return the blocks in the order they were added to the builder; each a
-     *     {@link SegmentRamBlock} with 4 KiB pages, not shared
+     * @return the blocks in the order they were added to the builder, with 4 KiB pages, not
+     *     shared: each a {@link SegmentRamBlock}, or with {@link Builder#fileBackedRam(Path)} a
+     *     block whose {@link RamBlock#backingFile()} is the mapped file
      */
     @Override
     public List<RamBlock> ramBlocks() {
@@ -311,6 +366,7 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
         }
         vcpus.close();
         arena.close();
+        closeFiles();
     }
 
     /**
@@ -325,8 +381,34 @@ public final class ReferenceGuest implements Guest, AutoCloseable {
         private Workload workload = Workload.idle();
         private UUID uuid;
         private boolean deviceSection = true;
+        private Path ramDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * Backs every RAM block with a file in {@code /dev/shm} (tmpfs), as QEMU's
+         * {@code memory-backend-file,mem-path=/dev/shm/...,share=on}; see
+         * {@link #fileBackedRam(Path)}.
+         *
+         * @return this builder
+         */
+        public Builder fileBackedRam() {
+            return fileBackedRam(Path.of("/dev/shm"));
+        }
+
+        /**
+         * Backs every RAM block with a file created in {@code directory} and mapped shared, so
+         * the blocks report it as their {@link RamBlock#backingFile()} (what
+         * {@code zero-copy-send} sends from). The file is unlinked as soon as it is mapped and
+         * released when the guest is closed.
+         *
+         * @param directory where the files are made; tmpfs or hugetlbfs for memory-speed RAM
+         * @return this builder
+         */
+        public Builder fileBackedRam(Path directory) {
+            this.ramDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
         }
 
         /**

@@ -2,6 +2,7 @@ package dev.tern.core.incoming;
 
 import dev.tern.api.MigrationCapability;
 import dev.tern.api.MigrationParameters;
+import dev.tern.api.MultiFdCompression;
 import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
 import dev.tern.api.guest.DeviceSection;
@@ -11,6 +12,7 @@ import dev.tern.core.compress.DecompressPool;
 import dev.tern.core.device.DeviceSectionCodec;
 import dev.tern.core.device.GlobalStateSection;
 import dev.tern.core.device.TimerSection;
+import dev.tern.core.multifd.MultifdReceiver;
 import dev.tern.core.state.StatusCell;
 import dev.tern.core.stream.CommandCodec;
 import dev.tern.core.stream.Configuration;
@@ -45,6 +47,7 @@ public final class IncomingMigration {
     private static final System.Logger LOG = System.getLogger(IncomingMigration.class.getName());
     private static final String RAM_IDSTR = "ram";
     private static final int RAM_VERSION = 4;
+    private static final int RAM_PAGE_SIZE = 4096;
 
     private final Guest guest;
     private final Supplier<Set<MigrationCapability>> currentCapabilities;
@@ -57,6 +60,8 @@ public final class IncomingMigration {
     private final Thread thread;
 
     private volatile MigrationChannel channel;
+    /** The multifd channels while the destination has the capability on. */
+    private volatile MultifdReceiver multifd;
     private volatile boolean closed;
     private StreamWriter returnPath;
 
@@ -66,8 +71,8 @@ public final class IncomingMigration {
      * @param guest the VM to load into
      * @param capabilities reads the destination's capabilities; read when the source connects,
      *     as QEMU reads them while loading (a client may set them after {@code migrate-incoming})
-     * @param parameters reads the destination's parameters ({@code decompress-threads}), when
-     *     the source connects
+     * @param parameters reads the destination's parameters ({@code decompress-threads},
+     *     {@code multifd-channels} and {@code multifd-compression}), when the source connects
      * @param destination the destination status
      * @param run the VM's run state
      * @param listener the listener
@@ -105,26 +110,54 @@ public final class IncomingMigration {
         try {
             MigrationChannel c = listener.accept();
             channel = c;
-            closeListener();
+            Set<MigrationCapability> capabilities = Set.copyOf(currentCapabilities.get());
+            if (!capabilities.contains(MigrationCapability.MULTIFD)) {
+                closeListener();
+            }
             if (closed) {
                 return;
             }
             if (!destination.compareAndSet(MigrationStatus.NONE, MigrationStatus.ACTIVE)) {
                 return;
             }
-            load(c);
+            if (capabilities.contains(MigrationCapability.MULTIFD)) {
+                acceptMultifd(c);
+            }
+            load(c, capabilities);
         } catch (IOException | RuntimeException e) {
             if (!closed) {
-                fail(e);
+                MultifdReceiver m = multifd;
+                // A multifd channel's failure shut the main channel down: its error is the cause.
+                fail(m != null && m.error().isPresent() ? m.error().get() : e);
             }
         } finally {
             closeListener();
+            MultifdReceiver m = multifd;
+            if (m != null) {
+                m.close();
+            }
             closeChannel();
         }
     }
 
-    private void load(MigrationChannel c) throws IOException {
-        Set<MigrationCapability> capabilities = Set.copyOf(currentCapabilities.get());
+    /**
+     * Spec 8.4: the connections after the main one are the multifd channels; loading starts
+     * only when all of them are connected and their initial packets checked.
+     */
+    private void acceptMultifd(MigrationChannel main) throws IOException {
+        MigrationParameters p = currentParameters.get();
+        MultifdReceiver m = new MultifdReceiver(p.multifdChannels().orElse(2),
+                p.multifdCompression().orElse(MultiFdCompression.NONE), guest.ramBlocks(), guest.uuid(),
+                RAM_PAGE_SIZE, main::shutdown);
+        multifd = m;
+        if (closed) {
+            m.shutdown();
+        }
+        m.acceptAll(listener);
+        closeListener();
+    }
+
+    private void load(MigrationChannel c, Set<MigrationCapability> capabilities) throws IOException {
         if (!capabilities.contains(MigrationCapability.COMPRESS)) {
             finish(load(c, capabilities, RamLoadOptions.PRECOPY));
             return;
@@ -153,6 +186,11 @@ public final class IncomingMigration {
                 throw new StreamFormatException("RAM section version " + version + " is not " + RAM_VERSION);
             }
             ram.loadSection();
+            MultifdReceiver m = multifd;
+            if (m != null) {
+                // Every page of this iteration is in guest memory before the stream goes on.
+                m.syncMain();
+            }
         });
         sections.register(GlobalStateSection.IDSTR, 0, GlobalStateSection.VERSION,
                 DeviceSectionCodec.handler(globalState));
@@ -230,6 +268,10 @@ public final class IncomingMigration {
         MigrationChannel c = channel;
         if (c != null) {
             c.shutdown();
+        }
+        MultifdReceiver m = multifd;
+        if (m != null) {
+            m.shutdown();
         }
         Uninterruptibly.join(thread);
     }

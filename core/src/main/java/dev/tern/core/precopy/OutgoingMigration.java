@@ -3,6 +3,7 @@ package dev.tern.core.precopy;
 import dev.tern.api.MigrationCapability;
 import dev.tern.api.MigrationParameters;
 import dev.tern.api.MigrationStatus;
+import dev.tern.api.MultiFdCompression;
 import dev.tern.api.RunState;
 import dev.tern.api.guest.DeviceSection;
 import dev.tern.api.guest.DirtyLog;
@@ -10,6 +11,7 @@ import dev.tern.api.guest.VcpuControl;
 import dev.tern.core.compress.CompressPool;
 import dev.tern.core.device.DeviceSectionCodec;
 import dev.tern.core.device.GlobalStateSection;
+import dev.tern.core.multifd.MultifdSender;
 import dev.tern.core.ram.RamSaver;
 import dev.tern.core.state.SwitchoverPause;
 import dev.tern.core.stats.TransferPhase;
@@ -58,6 +60,8 @@ public final class OutgoingMigration {
     private final Object channelLock = new Object();
 
     private volatile MigrationChannel channel;
+    /** The multifd channels while the capability is on; set under {@link #channelLock}. */
+    private volatile MultifdSender multifd;
     private volatile boolean shutdown;
     private StreamWriter out;
     private RamRecordWriter records;
@@ -139,6 +143,10 @@ public final class OutgoingMigration {
             if (c != null) {
                 c.shutdown();
             }
+            MultifdSender m = multifd;
+            if (m != null) {
+                m.shutdown();
+            }
         }
     }
 
@@ -205,6 +213,7 @@ public final class OutgoingMigration {
             out.flush();
             returnPath = ReturnPathReader.start(channel);
         }
+        startMultifd();
         SectionFraming.writeStart(out, RAM_SECTION_ID, RAM_IDSTR, 0, RAM_VERSION);
         setupXbzrle();
         setupCompress();
@@ -212,11 +221,48 @@ public final class OutgoingMigration {
         syncDirtyLog();
         records.writeBlockList(ram.blockList(), ctx.on(MigrationCapability.POSTCOPY_RAM), RamSaver.PAGE_SIZE,
                 ctx.on(MigrationCapability.X_IGNORE_SHARED));
+        syncMultifd();
         records.writeEos();
         SectionFraming.writeFooter(out, RAM_SECTION_ID);
         out.flush();
         checkStream();
-        window.start(ctx.clock().millis(), transferred(), out.bytesQueued(), pagesSent());
+        window.start(ctx.clock().millis(), transferred(), rateLimitedBytes(), pagesSent());
+    }
+
+    /**
+     * {@code multifd_save_setup} and the channel connections (spec 8.4): once the main channel
+     * carries the header, {@code multifd-channels} more connections to the same address, each
+     * with its own sender thread. Non-zero pages go to them from now on.
+     */
+    private void startMultifd() throws IOException {
+        if (!ctx.on(MigrationCapability.MULTIFD)) {
+            return;
+        }
+        MigrationParameters p = ctx.parameters().get();
+        MultiFdCompression method = p.multifdCompression().orElse(MultiFdCompression.NONE);
+        int level = switch (method) {
+            case ZLIB -> p.multifdZlibLevel().orElse(1);
+            case ZSTD -> p.multifdZstdLevel().orElse(1);
+            case NONE -> 0;
+        };
+        MultifdSender sender = MultifdSender.start(() -> Transports.connect(target, ctx.fds()),
+                p.multifdChannels().orElse(2), method, level, ctx.on(MigrationCapability.ZERO_COPY_SEND),
+                ram.migratedBlocks(), ctx.guest().uuid(), RamSaver.PAGE_SIZE, ctx.counters());
+        synchronized (channelLock) {
+            multifd = sender;
+            if (shutdown) {
+                sender.shutdown();
+            }
+        }
+        ram.useMultifd(sender);
+    }
+
+    /** {@code multifd_send_sync_main}: before every RAM EOS, every page queued so far is on its channel. */
+    private void syncMultifd() throws IOException {
+        MultifdSender m = multifd;
+        if (m != null) {
+            m.sync();
+        }
     }
 
     /**
@@ -256,7 +302,7 @@ public final class OutgoingMigration {
     private void iterate() throws IOException {
         boolean urgent = false;
         while (ctx.source().get() == MigrationStatus.ACTIVE) {
-            if (urgent || !window.limited(out.bytesQueued())) {
+            if (urgent || !window.limited(rateLimitedBytes())) {
                 if (iterationRun()) {
                     return;
                 }
@@ -283,7 +329,8 @@ public final class OutgoingMigration {
             // Between iterations nothing of the cache is in flight: the last one flushed.
             ram.applyXbzrleCacheSize();
             SectionFraming.writePart(out, RAM_SECTION_ID);
-            ram.iterate(records, () -> !window.limited(out.bytesQueued()));
+            ram.iterate(records, () -> !window.limited(rateLimitedBytes()));
+            syncMultifd();
             // The EOS of an iteration counts in transferred; setup's and completion's do not.
             ctx.counters().addRamBytes(TransferPhase.PRECOPY, records.writeEos());
             SectionFraming.writeFooter(out, RAM_SECTION_ID);
@@ -298,7 +345,7 @@ public final class OutgoingMigration {
     private boolean rateLimitWait() {
         long now = ctx.clock().millis();
         MigrationParameters p = ctx.parameters().get();
-        TransferWindow.Closed closed = window.update(now, transferred(), out.bytesQueued(), pagesSent(),
+        TransferWindow.Closed closed = window.update(now, transferred(), rateLimitedBytes(), pagesSent(),
                 p.downtimeLimit().orElse(0));
         if (closed != null) {
             ctx.counters().setMbps(closed.mbps());
@@ -311,7 +358,7 @@ public final class OutgoingMigration {
             // A new max-bandwidth applies from the next window as well (setMaxBandwidth did the current one).
             window.setMaxBandwidth(p.maxBandwidth().orElse(0));
         }
-        if (window.limited(out.bytesQueued())) {
+        if (window.limited(rateLimitedBytes())) {
             long sleep = window.millisToWindowEnd(now);
             if (sleep > 0) {
                 try {
@@ -384,6 +431,7 @@ public final class OutgoingMigration {
         SectionFraming.writeEnd(out, RAM_SECTION_ID);
         syncDirtyLog();
         ram.sendAll(records);
+        syncMultifd();
         records.writeEos();
         SectionFraming.writeFooter(out, RAM_SECTION_ID);
         writeDevices(before);
@@ -444,6 +492,10 @@ public final class OutgoingMigration {
         if (e.isPresent()) {
             throw e.get();
         }
+        MultifdSender m = multifd;
+        if (m != null && m.error().isPresent()) {
+            throw m.error().get();
+        }
         if (returnPath != null) {
             returnPath.error().ifPresent(message -> {
                 throw new IllegalStateException(message);
@@ -451,8 +503,17 @@ public final class OutgoingMigration {
         }
     }
 
+    /** {@code transferred}: multifd bytes are in it already (addMultifdBytes adds to both). */
     private long transferred() {
-        return ctx.counters().transferred() + ctx.counters().multifdBytes();
+        return ctx.counters().transferred();
+    }
+
+    /**
+     * What the rate limit counts: bytes queued on the main channel plus bytes dispatched to
+     * multifd channels ({@code qemu_file_acct_rate_limit} at each dispatch and sync).
+     */
+    private long rateLimitedBytes() {
+        return out.bytesQueued() + ctx.counters().multifdBytes();
     }
 
     /** {@code ram_get_total_transferred_pages}: what pages-per-second differences. */
@@ -513,6 +574,11 @@ public final class OutgoingMigration {
         }
         if (returnPath != null) {
             returnPath.join();
+        }
+        MultifdSender m = multifd;
+        if (m != null) {
+            // Every channel thread ends and every multifd socket closes before the final status.
+            m.close();
         }
         if (completed) {
             return; // the status may already belong to the next migration

@@ -5,11 +5,14 @@ import dev.tern.api.guest.RamBlock;
 import dev.tern.core.compress.CompressPool;
 import dev.tern.core.dirty.DirtyBitmap;
 import dev.tern.core.dirty.VmmWriteLog;
+import dev.tern.core.multifd.MultifdSender;
 import dev.tern.core.stats.MigrationCounters;
 import dev.tern.core.stats.TransferPhase;
 import dev.tern.core.stream.BlockWindows;
 import dev.tern.core.stream.RamRecordWriter;
 import dev.tern.core.stream.ZeroPages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +45,8 @@ public final class RamSaver {
     private volatile XbzrleSender xbzrle;
     /** Legacy {@code compress} threads while the capability is on (spec 9.1). */
     private CompressPool compress;
+    /** The multifd channels while the capability is on: non-zero pages go there. */
+    private MultifdSender multifd;
     private int cursorBlock;
     private long cursorPage;
     private boolean bulkStage = true;
@@ -72,7 +77,7 @@ public final class RamSaver {
         long base = 0;
         for (RamBlock b : migratable) {
             if (!(ignoreShared && b.shared())) {
-                migrated.add(new Block(b, base));
+                migrated.add(new Block(b, base, migrated.size()));
                 // Each block gets its own range of global RAM addresses, as QEMU's ram_addr_t
                 // space does: the XBZRLE cache is keyed by them.
                 base += (b.usedLength() + PAGE_SIZE - 1) & -PAGE_SIZE;
@@ -88,6 +93,31 @@ public final class RamSaver {
      */
     public List<RamBlock> blockList() {
         return migratable;
+    }
+
+    /**
+     * The blocks whose pages are sent (x-ignore-shared's skipped ones left out), in the order
+     * {@link MultifdSender#queuePage}'s block index counts them.
+     *
+     * @return the blocks
+     */
+    public List<RamBlock> migratedBlocks() {
+        List<RamBlock> list = new ArrayList<>(blocks.length);
+        for (Block b : blocks) {
+            list.add(b.ram);
+        }
+        return list;
+    }
+
+    /**
+     * Sends non-zero pages through multifd from now on (QEMU's {@code ram_save_multifd_page});
+     * zero pages stay ZERO records on the main channel, as in 7.2. The caller never combines it
+     * with XBZRLE.
+     *
+     * @param sender the running multifd sender
+     */
+    public void useMultifd(MultifdSender sender) {
+        this.multifd = sender;
     }
 
     /**
@@ -267,6 +297,7 @@ public final class RamSaver {
      * @param out the RAM record writer of the main channel
      * @param budget asked every page whether the rate limit allows another
      * @return true if no dirty page was left
+     * @throws UncheckedIOException if a multifd channel failed
      */
     public boolean iterate(RamRecordWriter out, Budget budget) {
         long start = System.nanoTime();
@@ -297,6 +328,7 @@ public final class RamSaver {
      * the XBZRLE cache is no longer updated.
      *
      * @param out the RAM record writer of the main channel
+     * @throws UncheckedIOException if a multifd channel failed
      */
     public void sendAll(RamRecordWriter out) {
         lastStage = true;
@@ -372,6 +404,14 @@ public final class RamSaver {
             if (x != null && !lastStage) {
                 x.zeroPageSent(b.base + offset, generation);
             }
+        } else if (multifd != null) {
+            try {
+                multifd.queuePage(b.index, offset);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            // Multifd bytes are counted at dispatch, in multifd-bytes, never per phase (spec 4.1).
+            return 1;
         } else if (x != null) {
             bytes = x.send(out, b.ram, b.windows, offset, b.base + offset, generation, lastStage);
             if (bytes == 0) {
@@ -405,10 +445,12 @@ public final class RamSaver {
         final DirtyBitmap bitmap;
         final BlockWindows windows;
         final long base;
+        final int index;
 
-        Block(RamBlock ram, long base) {
+        Block(RamBlock ram, long base, int index) {
             this.ram = ram;
             this.base = base;
+            this.index = index;
             long pages = (ram.usedLength() + PAGE_SIZE - 1) >>> PAGE_SHIFT;
             this.bitmap = new DirtyBitmap(pages);
             this.windows = new BlockWindows(ram.memory(), ram.usedLength());
