@@ -594,7 +594,8 @@ public final class OutgoingMigration {
             for (MigrationStatus from : List.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
                     MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE)) {
                 if (ctx.source().compareAndSet(from, MigrationStatus.FAILED)) {
-                    LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}", target, failure);
+                    LOG.log(System.Logger.Level.INFO, "outgoing migration to {0} failed: {1}",
+                            c != null ? c.description() : target.scheme() + ":", failure);
                     break;
                 }
             }
