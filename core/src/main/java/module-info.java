@@ -14,6 +14,7 @@ module dev.tern.core {
     exports dev.tern.core.guest;
     // Only for the JMH benchmarks; the engine reaches XBZRLE from inside the module.
     exports dev.tern.core.xbzrle to dev.tern.benchmarks;
+    exports dev.tern.core.stream to dev.tern.benchmarks;
 
     provides dev.tern.api.spi.MigrationEngineProvider with dev.tern.core.TernEngineProvider;
 }
