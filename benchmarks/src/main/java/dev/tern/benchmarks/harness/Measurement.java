@@ -1,6 +1,8 @@
 package dev.tern.benchmarks.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a run of one scenario measured, from the source's last {@code query-migrate} (Tern's
@@ -8,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param scenario the scenario's name
  * @param engine {@code tern} or {@code qemu 7.2}
+ * @param transfer how the pages travelled (plain socket, multifd or compress)
+ * @param baseline the scenario this one is compared with in the same run, if any
  * @param outcome {@code completed}, {@code no switchover} (cancelled at the time limit) or {@code failed}
  * @param totalMillis {@code total-time} (the time limit when there was no switchover)
  * @param setupMillis {@code setup-time}
@@ -17,8 +21,23 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param throttlePercent the highest {@code cpu-throttle-percentage} seen
  * @param note anything else worth a column (RAM check, dirty rate, errors)
  */
-record Measurement(String scenario, String engine, String outcome, long totalMillis, long setupMillis,
-        long downtimeMillis, long transferredBytes, long passes, long throttlePercent, String note) {
+record Measurement(String scenario, String engine, Transfer transfer, Optional<String> baseline, String outcome,
+        long totalMillis, long setupMillis, long downtimeMillis, long transferredBytes, long passes,
+        long throttlePercent, String note) {
+
+    /**
+     * Checks the members.
+     *
+     * @throws NullPointerException if a member is null
+     */
+    Measurement {
+        Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(transfer, "transfer");
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(note, "note");
+    }
 
     /**
      * Throughput as the harness defines it: transferred bytes over the time after setup.
@@ -33,8 +52,7 @@ record Measurement(String scenario, String engine, String outcome, long totalMil
     /**
      * Reads the members of a source's {@code query-migrate} reply.
      *
-     * @param scenario the scenario's name
-     * @param engine which engine migrated
+     * @param scenario the scenario that ran
      * @param outcome how the run ended
      * @param info the {@code return} of {@code query-migrate}
      * @param elapsedMillis used as the total time when the reply has no {@code total-time}
@@ -42,11 +60,24 @@ record Measurement(String scenario, String engine, String outcome, long totalMil
      * @param note the note column
      * @return the measurement
      */
-    static Measurement of(String scenario, String engine, String outcome, JsonNode info, long elapsedMillis,
-            long throttlePercent, String note) {
+    static Measurement of(Scenario scenario, String outcome, JsonNode info, long elapsedMillis, long throttlePercent,
+            String note) {
         JsonNode ram = info.path("ram");
-        return new Measurement(scenario, engine, outcome, info.path("total-time").asLong(elapsedMillis),
-                info.path("setup-time").asLong(0), info.path("downtime").asLong(-1), ram.path("transferred").asLong(0),
+        return new Measurement(scenario.name(), scenario.engine().label(), scenario.transfer(), scenario.baseline(),
+                outcome, info.path("total-time").asLong(elapsedMillis), info.path("setup-time").asLong(0),
+                info.path("downtime").asLong(-1), ram.path("transferred").asLong(0),
                 ram.path("dirty-sync-count").asLong(0), throttlePercent, note);
+    }
+
+    /**
+     * A run that could not be carried out, for example because an engine refused a setting.
+     *
+     * @param scenario the scenario
+     * @param error why
+     * @return a {@code failed} measurement with the error in the note
+     */
+    static Measurement failed(Scenario scenario, Exception error) {
+        return new Measurement(scenario.name(), scenario.engine().label(), scenario.transfer(), scenario.baseline(),
+                "failed", 0, 0, -1, 0, 0, 0, String.valueOf(error.getMessage()));
     }
 }
