@@ -5,8 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The end-to-end migration harness: migrates guests over TCP loopback and reports QEMU's
@@ -16,7 +18,7 @@ import java.util.Optional;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
- *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [SCENARIO|GROUP...]
+ *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [--no-warm-up] [SCENARIO|GROUP...]
  * </pre>
  *
  * Scenarios (all by default; a word that is not a scenario's name selects every scenario whose
@@ -32,10 +34,14 @@ import java.util.Optional;
  * <li>group {@code multifd}: {@code multifd-off-1g} (the plain socket, the group's baseline), then
  *     {@code multifd-Nch-C-1g} for N = 1, 2, 4, 8 channels and C = none, zlib, zstd, on both ends;
  *     1 GiB, every page half-compressible data, the guest idle; the same with {@code qemu-} first;
- * <li>group {@code compress}: {@code compress-off-1g}, {@code compress-1t-1g},
- *     {@code compress-2t-1g} (the legacy {@code compress} capability, compress-threads 1 and 2),
- *     the same guest; the same with {@code qemu-} first.
+ * <li>group {@code compress}: {@code compress-off-256m}, {@code compress-1t-256m},
+ *     {@code compress-2t-256m} (the legacy {@code compress} capability, compress-threads 1 and 2),
+ *     the same guest with 256 MiB; the same with {@code qemu-} first.
  * </ul>
+ * Before the first scenario of each engine and page path (plain, multifd with each compression,
+ * compress) the harness migrates an unreported 256 MiB warm-up guest the same way, so that class
+ * loading and JIT compilation do not land on the first row (usually a baseline);
+ * {@code --no-warm-up} skips them.
  * QEMU scenarios are skipped with a message when {@code qemu-system-x86_64} is not on the PATH.
  * A run an engine refuses (a capability or parameter error) is a {@code failed} row, and the
  * harness goes on with the next.
@@ -47,17 +53,20 @@ public final class MigrationHarness {
     /**
      * Runs the named scenarios and groups (all without names) and prints the table.
      *
-     * @param args {@code [--limit SECONDS] [SCENARIO|GROUP...]}; the limit applies to the dirtying
-     *     scenarios (default 60 s)
+     * @param args {@code [--limit SECONDS] [--no-warm-up] [SCENARIO|GROUP...]}; the limit applies
+     *     to the dirtying scenarios (default 60 s)
      * @throws InterruptedException if interrupted
      */
     public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
         Duration limit = Duration.ofSeconds(60);
+        boolean warmUps = true;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--limit") && i + 1 < args.length) {
                 limit = Duration.ofSeconds(Long.parseLong(args[++i]));
+            } else if (args[i].equals("--no-warm-up")) {
+                warmUps = false;
             } else {
                 words.add(args[i]);
             }
@@ -72,22 +81,33 @@ public final class MigrationHarness {
         }
         Optional<Path> qemu = QemuMigration.installed();
         List<Measurement> results = new ArrayList<>();
+        Set<String> warm = new HashSet<>();
         for (Scenario s : selected) {
-            out.println();
-            out.println("== " + s.name() + " (" + s.engine().label() + "): " + s.describe());
             if (s.engine() == Scenario.Engine.QEMU && qemu.isEmpty()) {
-                out.println("  skipped: " + QemuMigration.QEMU + " is not on the PATH (apt-get install qemu-system-x86)");
+                out.println();
+                out.println("== " + s.name() + ": skipped, " + QemuMigration.QEMU
+                        + " is not on the PATH (apt-get install qemu-system-x86)");
                 continue;
             }
-            try {
-                results.add(s.engine() == Scenario.Engine.QEMU ? new QemuMigration(s, out).run(qemu.get())
-                        : new TernMigration(s, out).run());
-            } catch (IOException | RuntimeException e) {
-                out.println("  failed: " + e);
-                results.add(Measurement.failed(s, e));
+            if (warmUps && warm.add(Scenarios.warmUpKey(s))) {
+                Measurement w = run(Scenarios.warmUp(s), qemu, out);
+                out.printf("  warm-up %s in %d ms%n", w.outcome(), w.totalMillis());
             }
+            results.add(run(s, qemu, out));
         }
         out.println();
         ResultTable.print(results, out);
+    }
+
+    private static Measurement run(Scenario s, Optional<Path> qemu, PrintStream out) throws InterruptedException {
+        out.println();
+        out.println("== " + s.name() + " (" + s.engine().label() + "): " + s.describe());
+        try {
+            return s.engine() == Scenario.Engine.QEMU ? new QemuMigration(s, out).run(qemu.orElseThrow())
+                    : new TernMigration(s, out).run();
+        } catch (IOException | RuntimeException e) {
+            out.println("  failed: " + e);
+            return Measurement.failed(s, e);
+        }
     }
 }

@@ -15,10 +15,11 @@ import java.util.Set;
  * The harness's scenarios, by name in run order, and the choice of the ones a command line asks for.
  *
  * <p>Groups share a name prefix: {@code multifd-...} (and {@code qemu-multifd-...}) migrate
- * {@link #TRANSFER_RAM} bytes (1 GiB) of half-compressible, non-zero, idle RAM with multifd on 1, 2, 4
- * and 8 channels and each {@code multifd-compression}, against {@code multifd-off-...}, the same
- * migration over the plain socket; {@code compress-...} does the same for the legacy
- * {@code compress} capability with 1 and 2 {@code compress-threads}.
+ * {@link #MULTIFD_RAM} bytes (1 GiB) of half-compressible, non-zero, idle RAM with multifd on 1,
+ * 2, 4 and 8 channels and each {@code multifd-compression}, against {@code multifd-off-...}, the
+ * same migration over the plain socket; {@code compress-...} does the same for the legacy
+ * {@code compress} capability with 1 and 2 {@code compress-threads} on {@link #COMPRESS_RAM}
+ * bytes (256 MiB).
  */
 final class Scenarios {
     /** A QEMU baseline scenario's name is the Tern scenario's with this prefix. */
@@ -33,8 +34,15 @@ final class Scenarios {
     static final List<Integer> COMPRESS_THREADS = List.of(1, 2);
 
     private static final long GIB = 1L << 30;
-    /** The RAM of every multifd and compress scenario: change it here, the names follow. */
-    static final long TRANSFER_RAM = GIB;
+    /** The RAM of every multifd scenario: change it here, the names follow. */
+    static final long MULTIFD_RAM = GIB;
+    /**
+     * The RAM of every compress scenario, smaller than multifd's: QEMU 7.2's legacy compression
+     * with one thread moves about 30 MB/s of guest pages on this machine.
+     */
+    static final long COMPRESS_RAM = 256L << 20;
+    /** The RAM of a warm-up migration. */
+    static final long WARM_UP_RAM = 256L << 20;
     /** Per-run limit of the multifd and compress groups, so a slow run cannot hold up the group. */
     static final Duration TRANSFER_LIMIT = Duration.ofSeconds(30);
     private static final long FAST = 100_000_000_000L;
@@ -81,12 +89,13 @@ final class Scenarios {
 
     /** The multifd group of one engine: its plain-socket baseline first, then channels by compression. */
     private static List<Scenario> multifdGroup(Scenario.Engine engine) {
-        String off = name(engine, MULTIFD + "-off");
-        List<Scenario> group = new ArrayList<>(List.of(transferScenario(off, engine, Transfer.plain(), Optional.empty())));
+        String off = name(engine, MULTIFD + "-off", MULTIFD_RAM);
+        List<Scenario> group = new ArrayList<>(List.of(transferScenario(off, engine, MULTIFD_RAM, Transfer.plain(),
+                Optional.empty())));
         for (MultiFdCompression compression : MultiFdCompression.values()) {
             for (int channels : MULTIFD_CHANNELS) {
-                group.add(transferScenario(name(engine, MULTIFD + "-" + channels + "ch-" + compression.qapiName()),
-                        engine, Transfer.multifd(channels, compression), Optional.of(off)));
+                group.add(transferScenario(name(engine, MULTIFD + "-" + channels + "ch-" + compression.qapiName(),
+                        MULTIFD_RAM), engine, MULTIFD_RAM, Transfer.multifd(channels, compression), Optional.of(off)));
             }
         }
         return group;
@@ -94,23 +103,24 @@ final class Scenarios {
 
     /** The legacy compress group of one engine: its plain-socket baseline first. */
     private static List<Scenario> compressGroup(Scenario.Engine engine) {
-        String off = name(engine, COMPRESS + "-off");
-        List<Scenario> group = new ArrayList<>(List.of(transferScenario(off, engine, Transfer.plain(), Optional.empty())));
+        String off = name(engine, COMPRESS + "-off", COMPRESS_RAM);
+        List<Scenario> group = new ArrayList<>(List.of(transferScenario(off, engine, COMPRESS_RAM, Transfer.plain(),
+                Optional.empty())));
         for (int threads : COMPRESS_THREADS) {
-            group.add(transferScenario(name(engine, COMPRESS + "-" + threads + "t"), engine, Transfer.compress(threads),
-                    Optional.of(off)));
+            group.add(transferScenario(name(engine, COMPRESS + "-" + threads + "t", COMPRESS_RAM), engine, COMPRESS_RAM,
+                    Transfer.compress(threads), Optional.of(off)));
         }
         return group;
     }
 
-    private static String name(Scenario.Engine engine, String stem) {
-        return (engine == Scenario.Engine.QEMU ? QEMU_PREFIX : "") + stem + "-" + RamSize.tag(TRANSFER_RAM);
+    private static String name(Scenario.Engine engine, String stem, long ramBytes) {
+        return (engine == Scenario.Engine.QEMU ? QEMU_PREFIX : "") + stem + "-" + RamSize.tag(ramBytes);
     }
 
-    private static Scenario transferScenario(String name, Scenario.Engine engine, Transfer transfer,
+    private static Scenario transferScenario(String name, Scenario.Engine engine, long ramBytes, Transfer transfer,
             Optional<String> baseline) {
         // every page data, none zero: the zero-page shortcut would leave compression and channels idle
-        return new Scenario(name, engine, TRANSFER_RAM, 1000, RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(),
+        return new Scenario(name, engine, ramBytes, 1000, RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(),
                 FAST, DOWNTIME_LIMIT, false, transfer, baseline, TRANSFER_LIMIT);
     }
 
@@ -145,6 +155,34 @@ final class Scenarios {
             }
         }
         return all.values().stream().filter(s -> chosen.contains(s.name())).toList();
+    }
+
+    /**
+     * What a warm-up migration is shared by: the engine and the code path the pages take (plain,
+     * multifd with one compression, or compress), whatever the channel or thread count. The
+     * first run of a path in a JVM pays for class loading and JIT compilation, which would
+     * otherwise land on whichever row runs first, usually a baseline.
+     *
+     * @param scenario a scenario
+     * @return for example {@code tern multifd-zstd}
+     */
+    static String warmUpKey(Scenario scenario) {
+        Transfer t = scenario.transfer();
+        String path = t.multifd() ? MULTIFD + "-" + t.multifdCompression().qapiName() : t.compress() ? COMPRESS : "plain";
+        return scenario.engine().label() + " " + path;
+    }
+
+    /**
+     * The warm-up migration run before the first scenario of its {@link #warmUpKey}: the same
+     * engine and transfer over {@link #WARM_UP_RAM} of half-compressible idle RAM, not reported.
+     *
+     * @param scenario the scenario it prepares
+     * @return the warm-up scenario
+     */
+    static Scenario warmUp(Scenario scenario) {
+        return new Scenario("warm-up " + warmUpKey(scenario), scenario.engine(), WARM_UP_RAM, 1000,
+                RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(), FAST, DOWNTIME_LIMIT, false,
+                scenario.transfer(), Optional.empty(), TRANSFER_LIMIT);
     }
 
     private static boolean inGroup(String name, String word) {

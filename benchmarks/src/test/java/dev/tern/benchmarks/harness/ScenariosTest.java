@@ -42,7 +42,7 @@ class ScenariosTest {
         assertEquals(Optional.empty(), off.baseline());
         for (String name : tern) {
             Scenario s = ALL.get(name);
-            assertEquals(Scenarios.TRANSFER_RAM, s.ramBytes(), name);
+            assertEquals(Scenarios.MULTIFD_RAM, s.ramBytes(), name);
             assertEquals(1000, s.filledPerMille(), "every page data, none zero: " + name);
             assertEquals(RamPattern.Kind.HALF_COMPRESSIBLE, s.pattern(), name);
             assertEquals(Scenarios.TRANSFER_LIMIT, s.limit(), name);
@@ -51,10 +51,30 @@ class ScenariosTest {
 
     @Test
     void compressGroup() {
-        assertEquals(Transfer.compress(1), ALL.get("compress-1t-1g").transfer());
-        assertEquals(Transfer.compress(2), ALL.get("qemu-compress-2t-1g").transfer());
-        assertEquals(Optional.of("compress-off-1g"), ALL.get("compress-2t-1g").baseline());
-        assertEquals(Transfer.plain(), ALL.get("compress-off-1g").transfer());
+        assertEquals(Transfer.compress(1), ALL.get("compress-1t-256m").transfer());
+        assertEquals(Transfer.compress(2), ALL.get("qemu-compress-2t-256m").transfer());
+        assertEquals(Optional.of("compress-off-256m"), ALL.get("compress-2t-256m").baseline());
+        assertEquals(Optional.of("qemu-compress-off-256m"), ALL.get("qemu-compress-1t-256m").baseline());
+        assertEquals(Transfer.plain(), ALL.get("compress-off-256m").transfer());
+        assertEquals(Scenarios.COMPRESS_RAM, ALL.get("compress-1t-256m").ramBytes());
+        assertEquals(2 * 3, ALL.keySet().stream().filter(n -> n.contains("compress-")).count());
+    }
+
+    @Test
+    void warmUpsAreSharedByEngineAndPagePathNotByChannelCount() {
+        assertEquals("tern multifd-zstd", Scenarios.warmUpKey(ALL.get("multifd-1ch-zstd-1g")));
+        assertEquals("tern multifd-zstd", Scenarios.warmUpKey(ALL.get("multifd-8ch-zstd-1g")));
+        assertEquals("tern multifd-none", Scenarios.warmUpKey(ALL.get("multifd-8ch-none-1g")));
+        assertEquals("qemu 7.2 multifd-zlib", Scenarios.warmUpKey(ALL.get("qemu-multifd-2ch-zlib-1g")));
+        assertEquals("tern plain", Scenarios.warmUpKey(ALL.get("multifd-off-1g")));
+        assertEquals("tern plain", Scenarios.warmUpKey(ALL.get("idle-4g")));
+        assertEquals("tern compress", Scenarios.warmUpKey(ALL.get("compress-2t-256m")));
+        Scenario w = Scenarios.warmUp(ALL.get("qemu-multifd-4ch-zlib-1g"));
+        assertEquals(Scenario.Engine.QEMU, w.engine());
+        assertEquals(Transfer.multifd(4, MultiFdCompression.ZLIB), w.transfer());
+        assertEquals(Scenarios.WARM_UP_RAM, w.ramBytes());
+        assertEquals(Optional.empty(), w.baseline(), "a warm-up is not compared with anything");
+        assertEquals("warm-up qemu 7.2 multifd-zlib", w.name());
     }
 
     @Test
@@ -105,7 +125,7 @@ class ScenariosTest {
         assertEquals(List.of("multifd-off-1g", "multifd-4ch-none-1g", "multifd-4ch-zlib-1g", "multifd-4ch-zstd-1g",
                 "qemu-multifd-off-1g", "qemu-multifd-4ch-none-1g", "qemu-multifd-4ch-zlib-1g",
                 "qemu-multifd-4ch-zstd-1g"), names(List.of("multifd-4ch")));
-        assertEquals(List.of("compress-off-1g", "compress-2t-1g"), names(List.of("compress-2t-1g")));
+        assertEquals(List.of("compress-off-256m", "compress-2t-256m"), names(List.of("compress-2t-256m")));
     }
 
     @Test
