@@ -1,6 +1,8 @@
 package dev.tern.benchmarks.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -79,5 +81,32 @@ record Measurement(String scenario, String engine, Transfer transfer, Optional<S
     static Measurement failed(Scenario scenario, Exception error) {
         return new Measurement(scenario.name(), scenario.engine().label(), scenario.transfer(), scenario.baseline(),
                 "failed", 0, 0, -1, 0, 0, 0, String.valueOf(error.getMessage()));
+    }
+
+    /**
+     * The representative of repeated runs of one scenario: on this shared 2-core machine one
+     * run's total time varies by up to 3x. Of the completed runs, the one with the median
+     * {@code total-time} (the lower middle of an even count), its note extended with the spread;
+     * when none completed, the last run.
+     *
+     * @param runs the runs of one scenario, in run order, at least one
+     * @return the representative run
+     * @throws IllegalArgumentException if {@code runs} is empty
+     */
+    static Measurement median(List<Measurement> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs");
+        }
+        List<Measurement> completed = runs.stream().filter(m -> m.outcome().equals("completed"))
+                .sorted(Comparator.comparingLong(Measurement::totalMillis)).toList();
+        if (runs.size() == 1 || completed.isEmpty()) {
+            return runs.getLast();
+        }
+        Measurement m = completed.get((completed.size() - 1) / 2);
+        String spread = "median of " + completed.size() + (completed.size() == runs.size() ? "" : " completed of " + runs.size())
+                + " runs, total " + completed.getFirst().totalMillis() + ".." + completed.getLast().totalMillis() + " ms";
+        return new Measurement(m.scenario(), m.engine(), m.transfer(), m.baseline(), m.outcome(), m.totalMillis(),
+                m.setupMillis(), m.downtimeMillis(), m.transferredBytes(), m.passes(), m.throttlePercent(),
+                m.note().isEmpty() ? spread : m.note() + "; " + spread);
     }
 }

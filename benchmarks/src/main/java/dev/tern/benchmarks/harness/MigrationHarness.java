@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
- *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [--no-warm-up] [SCENARIO|GROUP...]
+ *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [--repeat N] [--no-warm-up] [SCENARIO|GROUP...]
  * </pre>
  *
  * Scenarios (all by default; a word that is not a scenario's name selects every scenario whose
@@ -41,7 +41,8 @@ import java.util.Set;
  * Before the first scenario of each engine and page path (plain, multifd with each compression,
  * compress) the harness migrates an unreported 256 MiB warm-up guest the same way, so that class
  * loading and JIT compilation do not land on the first row (usually a baseline);
- * {@code --no-warm-up} skips them.
+ * {@code --no-warm-up} skips them. One run's time varies by up to 3x on a shared 2-core machine:
+ * {@code --repeat 3} runs each scenario three times and reports the median.
  * QEMU scenarios are skipped with a message when {@code qemu-system-x86_64} is not on the PATH.
  * A run an engine refuses (a capability or parameter error) is a {@code failed} row, and the
  * harness goes on with the next.
@@ -53,18 +54,22 @@ public final class MigrationHarness {
     /**
      * Runs the named scenarios and groups (all without names) and prints the table.
      *
-     * @param args {@code [--limit SECONDS] [--no-warm-up] [SCENARIO|GROUP...]}; the limit applies
-     *     to the dirtying scenarios (default 60 s)
+     * @param args {@code [--limit SECONDS] [--repeat N] [--no-warm-up] [SCENARIO|GROUP...]}; the
+     *     limit applies to the dirtying scenarios (default 60 s); each scenario runs N times
+     *     (default 1) and the table shows the run of median total time
      * @throws InterruptedException if interrupted
      */
     public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
         Duration limit = Duration.ofSeconds(60);
         boolean warmUps = true;
+        int repeat = 1;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--limit") && i + 1 < args.length) {
                 limit = Duration.ofSeconds(Long.parseLong(args[++i]));
+            } else if (args[i].equals("--repeat") && i + 1 < args.length) {
+                repeat = Math.max(1, Integer.parseInt(args[++i]));
             } else if (args[i].equals("--no-warm-up")) {
                 warmUps = false;
             } else {
@@ -93,7 +98,11 @@ public final class MigrationHarness {
                 Measurement w = run(Scenarios.warmUp(s), qemu, out);
                 out.printf("  warm-up %s in %d ms%n", w.outcome(), w.totalMillis());
             }
-            results.add(run(s, qemu, out));
+            List<Measurement> runs = new ArrayList<>();
+            for (int r = 0; r < repeat; r++) {
+                runs.add(run(s, qemu, out));
+            }
+            results.add(Measurement.median(runs));
         }
         out.println();
         ResultTable.print(results, out);

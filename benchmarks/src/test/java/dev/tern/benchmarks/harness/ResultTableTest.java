@@ -2,6 +2,7 @@ package dev.tern.benchmarks.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tern.api.MultiFdCompression;
@@ -123,5 +124,24 @@ class ResultTableTest {
         assertEquals("0.00x", ResultTable.ratio(0, 1));
         assertEquals("n/a", ResultTable.ratio(1, 0));
         assertEquals("n/a", ResultTable.ratio(-1, 10), "no downtime without a switchover");
+    }
+
+    @Test
+    void medianOfRepeatedRuns() {
+        Measurement slow = plain("s", "tern", "completed", 3000, 0, 5, 1, 1, 0, "RAM identical");
+        Measurement fast = plain("s", "tern", "completed", 1000, 0, 5, 1, 1, 0, "RAM identical");
+        Measurement middle = plain("s", "tern", "completed", 2000, 0, 7, 1, 1, 0, "RAM identical");
+        Measurement cancelled = plain("s", "tern", "no switchover", 45_000, 0, -1, 1, 1, 0, "");
+        Measurement m = Measurement.median(List.of(slow, fast, middle));
+        assertEquals(2000, m.totalMillis());
+        assertEquals(7, m.downtimeMillis(), "every figure from the same run");
+        assertEquals("RAM identical; median of 3 runs, total 1000..3000 ms", m.note());
+        assertEquals(1000, Measurement.median(List.of(slow, fast)).totalMillis(), "the lower middle");
+        Measurement partial = Measurement.median(List.of(cancelled, slow, fast));
+        assertEquals(1000, partial.totalMillis());
+        assertEquals("RAM identical; median of 2 completed of 3 runs, total 1000..3000 ms", partial.note());
+        assertEquals(cancelled, Measurement.median(List.of(cancelled, cancelled)), "none completed: the last");
+        assertEquals(slow, Measurement.median(List.of(slow)), "one run is itself, note unchanged");
+        assertThrows(IllegalArgumentException.class, () -> Measurement.median(List.of()));
     }
 }
