@@ -60,14 +60,14 @@ final class TernMigration {
             src.start();
             destination.stop();
             // multifd and compress must be on at both ends before the destination listens (QEMU's order)
-            setTransfer(destination);
+            setTransfer(destination, true);
             destination.migrateIncoming("tcp:127.0.0.1:0");
             SocketAddress.Inet address = (SocketAddress.Inet) destination.queryMigrate().socketAddress().orElseThrow()
                     .getFirst();
             if (scenario.autoConverge()) {
                 source.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.AUTO_CONVERGE, true)));
             }
-            setTransfer(source);
+            setTransfer(source, false);
             source.setParameters(MigrateSetParameters.builder().maxBandwidth(scenario.maxBandwidth())
                     .downtimeLimit(scenario.downtimeLimitMillis()).build());
             long start = System.nanoTime();
@@ -76,8 +76,12 @@ final class TernMigration {
         }
     }
 
-    /** The scenario's multifd or compress capability and its parameters, through the public API. */
-    private void setTransfer(MigrationControl control) {
+    /**
+     * The scenario's multifd or compress capability and its parameters, through the public API,
+     * as the QEMU baseline sets them: the destination of a compressed migration keeps its default
+     * {@code decompress-threads}.
+     */
+    private void setTransfer(MigrationControl control, boolean destination) {
         Transfer transfer = scenario.transfer();
         if (transfer.multifd()) {
             control.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.MULTIFD, true)));
@@ -85,7 +89,9 @@ final class TernMigration {
                     .multifdCompression(transfer.multifdCompression()).build());
         } else if (transfer.compress()) {
             control.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.COMPRESS, true)));
-            control.setParameters(MigrateSetParameters.builder().compressThreads(transfer.compressThreads()).build());
+            if (!destination) {
+                control.setParameters(MigrateSetParameters.builder().compressThreads(transfer.compressThreads()).build());
+            }
         }
     }
 

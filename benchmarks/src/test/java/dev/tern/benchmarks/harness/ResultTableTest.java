@@ -50,6 +50,23 @@ class ResultTableTest {
     }
 
     @Test
+    void aZeroTotalTimeAfterMovingDataIsReplacedByTheHarnessClock() throws Exception {
+        Scenario scenario = new Scenario("q", Scenario.Engine.QEMU, 1L << 30, 0, ram -> Workload.idle(), 1, 300, false,
+                Duration.ofSeconds(1));
+        Measurement zero = Measurement.of(scenario, "completed", QmpJson.parse("{\"status\": \"completed\", "
+                + "\"total-time\": 0, \"ram\": {\"transferred\": 1000}}"), 980, 0, "");
+        assertEquals(980, zero.totalMillis());
+        assertEquals("total-time 0 reported, harness clock used", zero.note());
+        Measurement nothingSent = Measurement.of(scenario, "completed", QmpJson.parse("{\"status\": \"completed\", "
+                + "\"total-time\": 0, \"ram\": {\"transferred\": 0}}"), 980, 0, "x");
+        assertEquals(0, nothingSent.totalMillis());
+        assertEquals("x", nothingSent.note());
+        Measurement unmeasured = Measurement.of(scenario, "completed", QmpJson.parse("{\"status\": \"completed\", "
+                + "\"total-time\": 0, \"ram\": {\"transferred\": 1000}}"), 0, 0, "");
+        assertEquals(0, unmeasured.totalMillis(), "no harness time to use");
+    }
+
+    @Test
     void missingMembersAndNoTime() throws Exception {
         Scenario scenario = new Scenario("s", Scenario.Engine.QEMU, 1L << 30, 0, ram -> Workload.idle(), 1, 300, false,
                 Duration.ofSeconds(1));
