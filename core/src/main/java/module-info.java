@@ -15,6 +15,7 @@ module dev.tern.core {
     // Only for the JMH benchmarks; the engine reaches XBZRLE and the multifd codecs from inside the module.
     exports dev.tern.core.xbzrle to dev.tern.benchmarks;
     exports dev.tern.core.multifd.codec to dev.tern.benchmarks;
+    exports dev.tern.core.stream to dev.tern.benchmarks;
 
     provides dev.tern.api.spi.MigrationEngineProvider with dev.tern.core.TernEngineProvider;
 }

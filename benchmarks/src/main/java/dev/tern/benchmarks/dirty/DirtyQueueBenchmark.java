@@ -4,7 +4,6 @@ import dev.tern.api.guest.RamBlock;
 import dev.tern.core.dirty.DirtyBitmap;
 import dev.tern.core.dirty.VmmWriteLog;
 import java.lang.foreign.Arena;
-import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -38,16 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code ringPaced} / {@code bitmapPaced}: one producer while the consumer drains every
  *       millisecond, nearer a real precopy's rhythm of syncs;</li>
  *   <li>{@code ringIdle} / {@code bitmapIdle}: one producer and no migration, so nothing drains
- *       and the ring, once full, sends every report to its overflow bitmap;</li>
- *   <li>{@code scanDirtyBitmap} / {@code scanBitSet}: walking a 1 GiB block's bitmap (262,144
- *       pages, 1 % dirty) with {@code nextSetBit}, against {@link BitSet} as baseline.</li>
+ *       and the ring, once full, sends every report to its overflow bitmap.</li>
  * </ul>
  *
  * Writes are 1 page ({@code bytes=4096}) or 16 pages ({@code bytes=65536}, a virtio-blk read)
  * at precomputed random offsets over three blocks. The ring has {@code ringBytes} bytes, 1 MiB
  * (the default) unless {@code -p ringBytes=...} sweeps it: a smaller ring stays in cache but
  * sends more reports to its overflow bitmap. Run with {@code -prof gc}: every per-call path
- * should show 0 B/op.
+ * should show 0 B/op. The scan of the bitmaps these reports land in is
+ * {@link DirtyBitmapScanBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -351,65 +348,5 @@ public class DirtyQueueBenchmark {
     @GroupThreads(1)
     public void bitmapIdleWrite(Logs logs, Cursor cursor) {
         reportBitmap(logs, cursor);
-    }
-
-    /** A 1 GiB block's bitmap with 1 % of its pages dirty, in both representations. */
-    @State(Scope.Benchmark)
-    public static class Scan {
-        static final long PAGES = (1L << 30) / PAGE;
-
-        DirtyBitmap bitmap;
-        BitSet bitSet;
-
-        /** Creates the scan state (JMH instantiates it). */
-        public Scan() {
-        }
-
-        /** Sets the same random 1 % of pages in both. */
-        @Setup(Level.Trial)
-        public void setUp() {
-            bitmap = new DirtyBitmap(PAGES);
-            bitSet = new BitSet((int) PAGES);
-            SplittableRandom random = new SplittableRandom(42);
-            while (bitSet.cardinality() < PAGES / 100) {
-                int page = random.nextInt((int) PAGES);
-                bitSet.set(page);
-                bitmap.set(page);
-            }
-        }
-    }
-
-    /**
-     * Every dirty page of a 1 GiB block, found with {@link DirtyBitmap#nextSetBit}.
-     *
-     * @param scan the bitmap
-     * @return the sum of the pages found
-     */
-    @Benchmark
-    @Threads(1)
-    public long scanDirtyBitmap(Scan scan) {
-        DirtyBitmap bitmap = scan.bitmap;
-        long sum = 0;
-        for (long p = bitmap.nextSetBit(0); p >= 0; p = bitmap.nextSetBit(p + 1)) {
-            sum += p;
-        }
-        return sum;
-    }
-
-    /**
-     * Baseline: the same walk over a {@link BitSet}.
-     *
-     * @param scan the bitmap
-     * @return the sum of the pages found
-     */
-    @Benchmark
-    @Threads(1)
-    public long scanBitSet(Scan scan) {
-        BitSet bitSet = scan.bitSet;
-        long sum = 0;
-        for (int p = bitSet.nextSetBit(0); p >= 0; p = bitSet.nextSetBit(p + 1)) {
-            sum += p;
-        }
-        return sum;
     }
 }

@@ -1,14 +1,14 @@
 package dev.tern.benchmarks.harness;
 
-import dev.tern.core.guest.Workload;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The end-to-end migration harness: migrates guests over TCP loopback and reports QEMU's
@@ -18,10 +18,11 @@ import java.util.Optional;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
- *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [SCENARIO...]
+ *      -cp benchmarks/target/benchmarks.jar dev.tern.benchmarks.harness.MigrationHarness [--limit SECONDS] [--repeat N] [--no-warm-up] [SCENARIO|GROUP...]
  * </pre>
  *
- * Scenarios (all by default):
+ * Scenarios (all by default; a word that is not a scenario's name selects every scenario whose
+ * name starts with it and a {@code -}, on both engines, see {@link Scenarios#select}):
  * <ul>
  * <li>{@code idle-4g}: Tern, 4 GiB, 10% of the pages random data, the guest idle;
  * <li>{@code qemu-idle-4g}: QEMU 7.2, the same RAM contents ({@code memory-backend-file}), {@code -M none -S};
@@ -29,88 +30,93 @@ import java.util.Optional;
  * <li>{@code sweep-1g}: Tern, 1 GiB rewritten by a full-speed sweep, max-bandwidth 100 GB/s,
  *     downtime-limit 300 ms: converges only if a whole RAM's worth fits in 300 ms of link;
  * <li>{@code sweep-1g-autoconverge}: the same with {@code auto-converge}, which throttles the
- *     vCPU until the dirty rate fits.
+ *     vCPU until the dirty rate fits;
+ * <li>group {@code multifd}: {@code multifd-off-1g} (the plain socket, the group's baseline), then
+ *     {@code multifd-Nch-C-1g} for N = 1, 2, 4, 8 channels and C = none, zlib, zstd, on both ends;
+ *     1 GiB, every page half-compressible data, the guest idle; the same with {@code qemu-} first;
+ * <li>group {@code compress}: {@code compress-off-256m}, {@code compress-1t-256m},
+ *     {@code compress-2t-256m} (the legacy {@code compress} capability, compress-threads 1 and 2),
+ *     the same guest with 256 MiB; the same with {@code qemu-} first.
  * </ul>
+ * Before the first scenario of each engine and page path (plain, multifd with each compression,
+ * compress) the harness migrates an unreported 256 MiB warm-up guest the same way, so that class
+ * loading and JIT compilation do not land on the first row (usually a baseline);
+ * {@code --no-warm-up} skips them. One run's time varies by up to 3x on a shared 2-core machine:
+ * {@code --repeat 3} runs each scenario three times and reports the median.
  * QEMU scenarios are skipped with a message when {@code qemu-system-x86_64} is not on the PATH.
+ * A run an engine refuses (a capability or parameter error) is a {@code failed} row, and the
+ * harness goes on with the next.
  */
 public final class MigrationHarness {
-    /** A QEMU baseline scenario's name is the Tern scenario's with this prefix. */
-    static final String QEMU_PREFIX = "qemu-";
-
-    private static final long GIB = 1L << 30;
-    private static final long FAST = 100_000_000_000L;
-    private static final long DOWNTIME_LIMIT = 300;
-
     private MigrationHarness() {
     }
 
-    /** The scenarios by name, in run order. */
-    static Map<String, Scenario> scenarios(Duration dirtyLimit) {
-        Duration idleLimit = Duration.ofSeconds(120);
-        Map<String, Scenario> all = new LinkedHashMap<>();
-        for (Scenario s : List.of(
-                new Scenario("idle-4g", Scenario.Engine.TERN, 4 * GIB, 100, ram -> Workload.idle(), FAST, DOWNTIME_LIMIT,
-                        false, idleLimit),
-                new Scenario(QEMU_PREFIX + "idle-4g", Scenario.Engine.QEMU, 4 * GIB, 100, ram -> Workload.idle(), FAST,
-                        DOWNTIME_LIMIT, false, idleLimit),
-                new Scenario("zero-4g", Scenario.Engine.TERN, 4 * GIB, 0, ram -> Workload.idle(), FAST, DOWNTIME_LIMIT,
-                        false, idleLimit),
-                new Scenario(QEMU_PREFIX + "zero-4g", Scenario.Engine.QEMU, 4 * GIB, 0, ram -> Workload.idle(), FAST,
-                        DOWNTIME_LIMIT, false, idleLimit),
-                new Scenario("sweep-1g", Scenario.Engine.TERN, GIB, 0, ram -> Workload.sequentialSweep(0, ram), FAST,
-                        DOWNTIME_LIMIT, false, dirtyLimit),
-                new Scenario("sweep-1g-autoconverge", Scenario.Engine.TERN, GIB, 0, ram -> Workload.sequentialSweep(0, ram),
-                        FAST, DOWNTIME_LIMIT, true, dirtyLimit))) {
-            all.put(s.name(), s);
-        }
-        return all;
-    }
-
     /**
-     * Runs the named scenarios (all without names) and prints the table.
+     * Runs the named scenarios and groups (all without names) and prints the table.
      *
-     * @param args {@code [--limit SECONDS] [SCENARIO...]}; the limit applies to the dirtying
-     *     scenarios (default 60 s)
-     * @throws Exception if a scenario cannot be run
+     * @param args {@code [--limit SECONDS] [--repeat N] [--no-warm-up] [SCENARIO|GROUP...]}; the
+     *     limit applies to the dirtying scenarios (default 60 s); each scenario runs N times
+     *     (default 1) and the table shows the run of median total time
+     * @throws InterruptedException if interrupted
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws InterruptedException {
         PrintStream out = System.out;
         Duration limit = Duration.ofSeconds(60);
-        List<String> names = new ArrayList<>();
+        boolean warmUps = true;
+        int repeat = 1;
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--limit") && i + 1 < args.length) {
                 limit = Duration.ofSeconds(Long.parseLong(args[++i]));
+            } else if (args[i].equals("--repeat") && i + 1 < args.length) {
+                repeat = Math.max(1, Integer.parseInt(args[++i]));
+            } else if (args[i].equals("--no-warm-up")) {
+                warmUps = false;
             } else {
-                names.add(args[i]);
+                words.add(args[i]);
             }
         }
-        Map<String, Scenario> all = scenarios(limit);
-        if (names.isEmpty()) {
-            names.addAll(all.keySet());
-        }
-        for (String name : names) {
-            if (!all.containsKey(name)) {
-                System.err.println("unknown scenario " + name + "; known: " + String.join(", ", all.keySet()));
-                System.exit(2);
-            }
+        List<Scenario> selected;
+        try {
+            selected = Scenarios.select(Scenarios.all(limit), words);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
         }
         Optional<Path> qemu = QemuMigration.installed();
         List<Measurement> results = new ArrayList<>();
-        for (String name : names) {
-            Scenario s = all.get(name);
-            out.println();
-            out.println("== " + name + " (" + s.engine().label() + "): " + s.describe());
-            if (s.engine() == Scenario.Engine.QEMU) {
-                if (qemu.isEmpty()) {
-                    out.println("  skipped: " + QemuMigration.QEMU + " is not on the PATH (apt-get install qemu-system-x86)");
-                    continue;
-                }
-                results.add(new QemuMigration(s, out).run(qemu.get()));
-            } else {
-                results.add(new TernMigration(s, out).run());
+        Set<String> warm = new HashSet<>();
+        for (Scenario s : selected) {
+            if (s.engine() == Scenario.Engine.QEMU && qemu.isEmpty()) {
+                out.println();
+                out.println("== " + s.name() + ": skipped, " + QemuMigration.QEMU
+                        + " is not on the PATH (apt-get install qemu-system-x86)");
+                continue;
             }
+            if (warmUps && warm.add(Scenarios.warmUpKey(s))) {
+                Measurement w = run(Scenarios.warmUp(s), qemu, out);
+                out.printf("  warm-up %s in %d ms%n", w.outcome(), w.totalMillis());
+            }
+            List<Measurement> runs = new ArrayList<>();
+            for (int r = 0; r < repeat; r++) {
+                runs.add(run(s, qemu, out));
+            }
+            results.add(Measurement.median(runs));
         }
         out.println();
         ResultTable.print(results, out);
+    }
+
+    private static Measurement run(Scenario s, Optional<Path> qemu, PrintStream out) throws InterruptedException {
+        out.println();
+        out.println("== " + s.name() + " (" + s.engine().label() + "): " + s.describe());
+        try {
+            return s.engine() == Scenario.Engine.QEMU ? new QemuMigration(s, out).run(qemu.orElseThrow())
+                    : new TernMigration(s, out).run();
+        } catch (IOException | RuntimeException e) {
+            out.println("  failed: " + e);
+            return Measurement.failed(s, e);
+        }
     }
 }

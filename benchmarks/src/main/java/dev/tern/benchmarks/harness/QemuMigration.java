@@ -1,6 +1,7 @@
 package dev.tern.benchmarks.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tern.qmp.json.QmpJson;
 import java.io.File;
 import java.io.IOException;
@@ -78,8 +79,11 @@ final class QemuMigration {
             processes.add(dst);
             try (QemuMonitor source = QemuMonitor.connect("qemu source", dir.resolve("src.qmp"), src);
                     QemuMonitor destination = QemuMonitor.connect("qemu destination", dir.resolve("dst.qmp"), dst)) {
+                // multifd needs its capability and channel count on the destination before it listens
+                setTransfer(destination, true);
                 destination.execute("migrate-incoming", QmpJson.object().put("uri", "tcp:127.0.0.1:0"));
                 JsonNode address = destination.execute("query-migrate", QmpJson.object()).path("socket-address").path(0);
+                setTransfer(source, false);
                 source.execute("migrate-set-parameters", QmpJson.object().put("max-bandwidth", scenario.maxBandwidth())
                         .put("downtime-limit", scenario.downtimeLimitMillis()));
                 long start = System.nanoTime();
@@ -103,11 +107,33 @@ final class QemuMigration {
         }
     }
 
+    /**
+     * Sets the scenario's multifd or compress capability and its parameters on one end. The
+     * destination of a compressed migration keeps its default {@code decompress-threads} (2).
+     */
+    private void setTransfer(QemuMonitor monitor, boolean destination) throws IOException {
+        Transfer transfer = scenario.transfer();
+        if (!transfer.multifd() && !transfer.compress()) {
+            return;
+        }
+        String capability = transfer.multifd() ? "multifd" : "compress";
+        ObjectNode state = QmpJson.object().put("capability", capability).put("state", true);
+        ObjectNode capabilities = QmpJson.object();
+        capabilities.putArray("capabilities").add(state);
+        monitor.execute("migrate-set-capabilities", capabilities);
+        if (transfer.multifd()) {
+            monitor.execute("migrate-set-parameters", QmpJson.object().put("multifd-channels", transfer.multifdChannels())
+                    .put("multifd-compression", transfer.multifdCompression().qapiName()));
+        } else if (!destination) {
+            monitor.execute("migrate-set-parameters", QmpJson.object().put("compress-threads", transfer.compressThreads()));
+        }
+    }
+
     private long fill(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
             MemorySegment ram = channel.map(FileChannel.MapMode.READ_WRITE, 0, scenario.ramBytes(), arena);
-            return RamPattern.fill(ram, scenario.filledPerMille(), SEED);
+            return RamPattern.fill(ram, scenario.filledPerMille(), scenario.pattern(), SEED);
         }
     }
 
@@ -146,7 +172,7 @@ final class QemuMigration {
             }
             switch (status) {
                 case "completed", "failed", "cancelled" -> {
-                    return Measurement.of(scenario.name(), Scenario.Engine.QEMU.label(), status, info, elapsed, 0,
+                    return Measurement.of(scenario, status, info, elapsed, 0,
                             info.path("error-desc").asText(""));
                 }
                 default -> {
@@ -154,7 +180,7 @@ final class QemuMigration {
             }
             if (elapsed > scenario.limit().toMillis()) {
                 source.execute("migrate_cancel", QmpJson.object());
-                return Measurement.of(scenario.name(), Scenario.Engine.QEMU.label(), "no switchover", info, elapsed, 0, "");
+                return Measurement.of(scenario, "no switchover", info, elapsed, 0, "");
             }
             Thread.sleep(POLL_MILLIS);
         }

@@ -2,6 +2,8 @@ package dev.tern.benchmarks.harness;
 
 import dev.tern.core.guest.Workload;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
@@ -10,16 +12,55 @@ import java.util.function.LongFunction;
  * @param name the name on the command line and in the table
  * @param engine {@link Engine#TERN} (in this JVM) or {@link Engine#QEMU} (two QEMU 7.2 processes)
  * @param ramBytes the guest's RAM
- * @param filledPerMille pages in a thousand filled with random data before the migration
+ * @param filledPerMille pages in a thousand filled with data before the migration
  *     ({@link RamPattern}); the rest is zero
+ * @param pattern what a filled page holds
  * @param workload what a Tern guest's vCPUs do, given the RAM size (QEMU's {@code -M none} has no vCPU)
  * @param maxBandwidth {@code max-bandwidth}, bytes per second
  * @param downtimeLimitMillis {@code downtime-limit}
  * @param autoConverge whether the {@code auto-converge} capability is on
+ * @param transfer plain socket, multifd or compress, set on both ends
+ * @param baseline the scenario of the same engine this one is compared with in the table (the
+ *     same migration over the plain socket), if any
  * @param limit how long the migration may take before the harness cancels it
  */
-record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, LongFunction<Workload> workload,
-        long maxBandwidth, long downtimeLimitMillis, boolean autoConverge, Duration limit) {
+record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, RamPattern.Kind pattern,
+        LongFunction<Workload> workload, long maxBandwidth, long downtimeLimitMillis, boolean autoConverge,
+        Transfer transfer, Optional<String> baseline, Duration limit) {
+
+    /**
+     * Checks the members.
+     *
+     * @throws NullPointerException if a member is null
+     */
+    Scenario {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(transfer, "transfer");
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(limit, "limit");
+    }
+
+    /**
+     * A scenario over the plain socket with random page data and no baseline.
+     *
+     * @param name the name
+     * @param engine the engine
+     * @param ramBytes the guest's RAM
+     * @param filledPerMille pages in a thousand filled with random data
+     * @param workload what a Tern guest's vCPUs do
+     * @param maxBandwidth {@code max-bandwidth}
+     * @param downtimeLimitMillis {@code downtime-limit}
+     * @param autoConverge whether {@code auto-converge} is on
+     * @param limit the time limit
+     */
+    Scenario(String name, Engine engine, long ramBytes, int filledPerMille, LongFunction<Workload> workload,
+            long maxBandwidth, long downtimeLimitMillis, boolean autoConverge, Duration limit) {
+        this(name, engine, ramBytes, filledPerMille, RamPattern.Kind.RANDOM, workload, maxBandwidth,
+                downtimeLimitMillis, autoConverge, Transfer.plain(), Optional.empty(), limit);
+    }
 
     /** Which implementation migrates. */
     enum Engine {
@@ -50,7 +91,8 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, L
      * @return for example {@code 4 GiB, 10.0% of pages random data, 1 vCPU idle, ...}
      */
     String describe() {
-        String content = filledPerMille == 0 ? "all zero" : (filledPerMille / 10.0) + "% of pages random data";
+        String data = pattern == RamPattern.Kind.RANDOM ? "random data" : "half-compressible data";
+        String content = filledPerMille == 0 ? "all zero" : (filledPerMille / 10.0) + "% of pages " + data;
         String load = engine == Engine.QEMU ? "no vCPU (-M none, -S)" : switch (workload.apply(ramBytes)) {
             case Workload.Idle _ -> "1 vCPU idle";
             case Workload.SequentialSweep sweep -> "1 vCPU sweeping " + ((sweep.toOffset() - sweep.fromOffset()) >> 20)
@@ -58,7 +100,8 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, L
             case Workload.UniformRandom random -> "random writes, " + random.pagesPerSecond() + " pages/s";
             case Workload.HotSet hot -> "hot-set writes, " + hot.pagesPerSecond() + " pages/s";
         };
-        return (ramBytes >> 30) + " GiB, " + content + ", " + load + ", max-bandwidth " + maxBandwidth
-                + " B/s, downtime-limit " + downtimeLimitMillis + " ms" + (autoConverge ? ", auto-converge on" : "");
+        return RamSize.label(ramBytes) + ", " + content + ", " + load + ", max-bandwidth " + maxBandwidth
+                + " B/s, downtime-limit " + downtimeLimitMillis + " ms" + (autoConverge ? ", auto-converge on" : "") + ", "
+                + transfer.describe();
     }
 }

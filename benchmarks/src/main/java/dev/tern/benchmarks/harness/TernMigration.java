@@ -53,22 +53,45 @@ final class TernMigration {
         try (ReferenceGuest src = guest(); ReferenceGuest dst = guest();
                 MigrationControl source = MigrationControl.create(src, StartMode.RUNNING);
                 MigrationControl destination = MigrationControl.create(dst, StartMode.INCOMING)) {
-            long filled = RamPattern.fill(src.ramBlocks().getFirst().memory(), scenario.filledPerMille(), SEED);
+            long filled = RamPattern.fill(src.ramBlocks().getFirst().memory(), scenario.filledPerMille(),
+                    scenario.pattern(), SEED);
             log.printf("  two guests allocated and %d pages filled in %d ms%n", filled,
                     (System.nanoTime() - allocStart) / 1_000_000);
             src.start();
             destination.stop();
+            // multifd and compress must be on at both ends before the destination listens (QEMU's order)
+            setTransfer(destination, true);
             destination.migrateIncoming("tcp:127.0.0.1:0");
             SocketAddress.Inet address = (SocketAddress.Inet) destination.queryMigrate().socketAddress().orElseThrow()
                     .getFirst();
             if (scenario.autoConverge()) {
                 source.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.AUTO_CONVERGE, true)));
             }
+            setTransfer(source, false);
             source.setParameters(MigrateSetParameters.builder().maxBandwidth(scenario.maxBandwidth())
                     .downtimeLimit(scenario.downtimeLimitMillis()).build());
             long start = System.nanoTime();
             source.migrate("tcp:127.0.0.1:" + address.port());
             return follow(source, destination, src, dst, start);
+        }
+    }
+
+    /**
+     * The scenario's multifd or compress capability and its parameters, through the public API,
+     * as the QEMU baseline sets them: the destination of a compressed migration keeps its default
+     * {@code decompress-threads}.
+     */
+    private void setTransfer(MigrationControl control, boolean destination) {
+        Transfer transfer = scenario.transfer();
+        if (transfer.multifd()) {
+            control.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.MULTIFD, true)));
+            control.setParameters(MigrateSetParameters.builder().multifdChannels(transfer.multifdChannels())
+                    .multifdCompression(transfer.multifdCompression()).build());
+        } else if (transfer.compress()) {
+            control.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.COMPRESS, true)));
+            if (!destination) {
+                control.setParameters(MigrateSetParameters.builder().compressThreads(transfer.compressThreads()).build());
+            }
         }
     }
 
@@ -91,7 +114,7 @@ final class TernMigration {
                     return completed(info, destination, src, dst, throttle);
                 }
                 case FAILED, CANCELLED -> {
-                    return Measurement.of(scenario.name(), Scenario.Engine.TERN.label(), status.qapiName(),
+                    return Measurement.of(scenario, status.qapiName(),
                             QapiCodec.encode(info), elapsed, throttle, info.errorDesc().orElse(""));
                 }
                 default -> {
@@ -111,7 +134,7 @@ final class TernMigration {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (destination.queryMigrate().status().orElse(MigrationStatus.NONE) != MigrationStatus.COMPLETED) {
             if (System.nanoTime() > deadline) {
-                return Measurement.of(scenario.name(), Scenario.Engine.TERN.label(), "completed", json, 0, throttle,
+                return Measurement.of(scenario, "completed", json, 0, throttle,
                         "destination did not complete: " + destination.queryMigrate());
             }
             Thread.sleep(POLL_MILLIS);
@@ -119,7 +142,7 @@ final class TernMigration {
         String check = sameRam(src.ramBlocks(), dst.ramBlocks());
         String state = "source " + src.passes() + " passes, destination " + dst.passes() + ", " + destination.runState()
                 .qapiName();
-        return Measurement.of(scenario.name(), Scenario.Engine.TERN.label(), "completed", json, 0, throttle,
+        return Measurement.of(scenario, "completed", json, 0, throttle,
                 check + (src.workload() instanceof Workload.Idle ? "" : "; " + state));
     }
 
@@ -146,7 +169,7 @@ final class TernMigration {
         String after = source.runState() == RunState.RUNNING && writes > 0 && throttleAfter == 0 ? "runs on"
                 : "runstate " + source.runState().qapiName() + ", throttle " + throttleAfter + "%, " + writes
                         + " writes within " + CANCEL_CHECK_MILLIS + " ms";
-        return Measurement.of(scenario.name(), Scenario.Engine.TERN.label(), "no switchover", json, elapsed, throttle,
+        return Measurement.of(scenario, "no switchover", json, elapsed, throttle,
                 String.format("dirty %d pages/s, %d MiB left; after migrate_cancel the source %s", dirtyRate,
                         remaining >> 20, after));
     }
