@@ -1,8 +1,10 @@
 /**
  * Tern's engine: capability and parameter rules, the status state machine, precopy migration,
- * the RAM stream, XBZRLE, dirty rate, dirty limits, snapshot jobs and statistics. Embedders reach
- * it through {@link dev.tern.api.MigrationControl#create}; the only package it exports is
- * {@code dev.tern.core.guest}, the reference guest that tests, demos and harnesses migrate.
+ * the RAM stream, multifd with zlib and zstd, XBZRLE, legacy compression, dirty rate, dirty
+ * limits, snapshot jobs and statistics. Embedders reach it through
+ * {@link dev.tern.api.MigrationControl#create}; the only package it exports to everyone is
+ * {@code dev.tern.core.guest}, the reference guest that tests, demos and harnesses migrate; the
+ * qualified exports serve the JMH benchmarks only.
  */
 @SuppressWarnings("module") // the qualified export names dev.tern.benchmarks, built after core
 module dev.tern.core {
