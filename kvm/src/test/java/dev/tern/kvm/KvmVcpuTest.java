@@ -12,12 +12,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** vCPU creation, exits and life cycle, with small hand-assembled programs. */
 @RequiresKvm
+// A vCPU that cannot be kicked hangs pause(): fail such a test instead of the build.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KvmVcpuTest {
     private static final Duration LONG = Duration.ofSeconds(60);
     private static final byte[] HLT = {(byte) 0xF4};
@@ -212,6 +217,86 @@ class KvmVcpuTest {
             assertTrue(first == (passes & 0xFF) || first == ((passes + 1) & 0xFF), () -> first + " vs " + passes);
             // Protected mode as set up, paging off.
             assertEquals(0x11, state.register("cr0"));
+        }
+    }
+
+    @Test
+    void pauseFromTheHandlerCompletesThePendingPortReadFirst() throws InterruptedException {
+        // mov dx, 0x70; in al, dx; hlt
+        byte[] code = HexFormat.of().parseHex("66ba7000" + "ec" + "f4");
+        KvmVcpu[] self = new KvmVcpu[1];
+        CountDownLatch handled = new CountDownLatch(1);
+        VcpuIoHandler io = new VcpuIoHandler() {
+            @Override
+            public void portIn(int port, int size, int count, MemorySegment data) {
+                data.set(JAVA_BYTE, 0, (byte) 0x42);
+                self[0].pause(); // on the vCPU's own thread: only requested
+                handled.countDown();
+            }
+        };
+        try (CodeGuest guest = new CodeGuest(kvm, io, code)) {
+            self[0] = guest.vcpu;
+            guest.vcpu.start();
+            assertTrue(handled.await(LONG.toSeconds(), TimeUnit.SECONDS));
+            guest.vcpu.pause(); // waits until it is parked
+            assertEquals(VcpuRunState.PAUSED, guest.vcpu.state());
+            // The in instruction completed before the vCPU parked: AL holds the data, RIP is past it.
+            VcpuState state = guest.vcpu.saveState();
+            assertEquals(0x42, state.register("rax") & 0xFF);
+            assertEquals(0x1005, state.register("rip"));
+            guest.vcpu.resume();
+            assertTrue(guest.vcpu.awaitEnd(LONG));
+            assertEquals(VcpuRunState.HALTED, guest.vcpu.state());
+        }
+    }
+
+    @Test
+    void pauseFromTheHandlerStopsBeforeTheNextPass() throws InterruptedException {
+        SweepGuestProgram program = new SweepGuestProgram(0x10_0000, 0x20_0000, 1);
+        KvmVcpu[] self = new KvmVcpu[1];
+        int[] marks = new int[1];
+        VcpuIoHandler io = new VcpuIoHandler() {
+            @Override
+            public void portOut(int port, int size, int count, MemorySegment data) {
+                if (data.get(JAVA_BYTE, 0) == 'B' && ++marks[0] == 7) {
+                    self[0].pause();
+                }
+            }
+        };
+        try (CodeGuest guest = new CodeGuest(kvm, io, program.code())) {
+            self[0] = guest.vcpu;
+            guest.vcpu.start();
+            long deadline = System.nanoTime() + LONG.toNanos();
+            while (guest.vcpu.state() != VcpuRunState.PAUSED) {
+                assertTrue(System.nanoTime() - deadline < 0, "the handler's pause never came");
+                Thread.sleep(1);
+            }
+            guest.vcpu.pause();
+            Thread.sleep(20);
+            VcpuState state = guest.vcpu.saveState();
+            assertEquals(7, state.register("rbx"));
+            // Parked right after the out: the next instruction is the jmp back to the next pass.
+            assertEquals(0x1029, state.register("rip"));
+            guest.vcpu.resume();
+        }
+    }
+
+    @Test
+    void closeFromTheHandlerIsRefused() throws InterruptedException {
+        KvmVcpu[] self = new KvmVcpu[1];
+        VcpuIoHandler io = new VcpuIoHandler() {
+            @Override
+            public void portOut(int port, int size, int count, MemorySegment data) {
+                self[0].close();
+            }
+        };
+        SweepGuestProgram program = new SweepGuestProgram(0x10_0000, 0x20_0000, 1);
+        try (CodeGuest guest = new CodeGuest(kvm, io, program.code())) {
+            self[0] = guest.vcpu;
+            guest.vcpu.start();
+            assertTrue(guest.vcpu.awaitEnd(LONG));
+            assertEquals("vCPU 0 stopped: the I/O handler failed on port 0x3f8: vCPU 0 cannot be closed from its own"
+                    + " thread", guest.vcpu.failure().orElseThrow().getMessage());
         }
     }
 }

@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Closing VMs and slots gives back every descriptor and every mapping. */
 @RequiresKvm
+// A vCPU that cannot be kicked hangs pause(): fail such a test instead of the build.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ResourceLeakTest {
     private static final int VMS = 50;
 

@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Pause and resume of a vCPU inside KVM_RUN, and the throttle (spec 6.3). */
 @RequiresKvm
+// A vCPU that cannot be kicked hangs pause(): fail such a test instead of the build.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class VcpuPauseTest {
     private static final Duration LONG = Duration.ofSeconds(60);
     private static final int CYCLES = 200;
