@@ -219,20 +219,21 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     /**
-     * Waits until the run loop has ended (the guest halted or the loop failed).
+     * Waits until the run loop has ended (the guest halted or the loop failed) or the vCPU is
+     * closed.
      *
      * @param timeout how long to wait at most
-     * @return true if the loop has ended
+     * @return true if no guest code will run on this vCPU any more
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (endState == null && remaining > 0) {
+            while (endState == null && !closed && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
-            return endState != null;
+            return endState != null || closed;
         } finally {
             lock.unlock();
         }

@@ -132,7 +132,17 @@ class KvmVcpuTest {
     }
 
     @Test
-    void lifeCycleErrors() {
+    void closingANeverStartedVcpuEndsIt() throws InterruptedException {
+        try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT)) {
+            assertFalse(guest.vcpu.awaitEnd(Duration.ZERO));
+            guest.vcpu.close();
+            assertTrue(guest.vcpu.awaitEnd(Duration.ZERO));
+            assertEquals(VcpuRunState.CLOSED, guest.vcpu.state());
+        }
+    }
+
+    @Test
+    void lifeCycleErrors() throws InterruptedException {
         try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT)) {
             KvmVcpu vcpu = guest.vcpu;
             assertEquals(0, vcpu.id());
@@ -151,6 +161,7 @@ class KvmVcpuTest {
             vcpu.close();
             vcpu.close();
             assertEquals(VcpuRunState.CLOSED, vcpu.state());
+            assertTrue(vcpu.awaitEnd(Duration.ZERO));
             assertEquals(List.of(), guest.vm.vcpus());
             assertEquals("vCPU 0 is closed", assertThrows(IllegalStateException.class, vcpu::start).getMessage());
             assertEquals("vCPU 0 is closed", assertThrows(IllegalStateException.class, vcpu::saveState).getMessage());
