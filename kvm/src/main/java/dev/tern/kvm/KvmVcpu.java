@@ -320,9 +320,14 @@ public final class KvmVcpu implements AutoCloseable {
      * @param struct a native struct of the size the request names, alive for the call
      */
     void registerIoctl(IoctlRequest request, MemorySegment struct) {
+        if (!struct.isNative() || struct.byteSize() < request.argumentSize()) {
+            throw new IllegalArgumentException(request.name() + " needs a native struct of " + request.argumentSize()
+                    + " bytes, got " + struct);
+        }
         lock.lock();
         try {
             ensureStopped();
+            // Checked above: the kernel reads or writes argumentSize() bytes of a live native struct.
             Ioctl.call(fd.get(), request, struct);
         } finally {
             lock.unlock();
@@ -388,6 +393,8 @@ public final class KvmVcpu implements AutoCloseable {
                     break;
                 }
                 inGuest = true;
+                // KVM_RUN takes no argument; the kernel reports through the kvm_run mapping, which
+                // close() unmaps only after this thread has ended.
                 int result = Ioctl.callOrNegatedErrno(fd.get(), KvmIoctls.KVM_RUN, 0L);
                 inGuest = false;
                 exitPending = false;

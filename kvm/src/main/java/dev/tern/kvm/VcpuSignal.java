@@ -128,6 +128,7 @@ final class VcpuSignal {
      */
     static void kick(long thread) {
         int error;
+        // No memory crosses: a pthread_t and a number, valid while the caller keeps the thread alive.
         try {
             error = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
         } catch (Throwable t) {
@@ -141,6 +142,7 @@ final class VcpuSignal {
     private static int install() {
         int min;
         int max;
+        // No memory crosses: two numbers back.
         try {
             min = (int) SIGRTMIN.invokeExact();
             max = (int) SIGRTMAX.invokeExact();

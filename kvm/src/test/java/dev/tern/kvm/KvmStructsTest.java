@@ -123,6 +123,16 @@ class KvmStructsTest {
     }
 
     @Test
+    void requestsCarryTheirStructSize() {
+        assertEquals(312, KvmIoctls.KVM_GET_SREGS.argumentSize());
+        assertEquals(416, KvmIoctls.KVM_SET_FPU.argumentSize());
+        assertEquals(144, KvmIoctls.KVM_GET_REGS.argumentSize());
+        assertEquals(8, KvmIoctls.KVM_GET_MSRS.argumentSize());
+        assertEquals(0, KvmIoctls.KVM_RUN.argumentSize());
+        assertEquals(16383, IoctlRequest.iowr("max", 0xFF, 0xFF, 16383).argumentSize());
+    }
+
+    @Test
     void encodedSizesLeavePaddingOut() {
         assertEquals(144, LayoutCodec.encodedSize(KvmStructs.REGS));
         assertEquals(23, LayoutCodec.encodedSize(KvmStructs.SEGMENT));

@@ -132,6 +132,20 @@ class KvmVcpuTest {
     }
 
     @Test
+    void registerIoctlsNeedANativeStructOfTheRequestsSize() {
+        try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT);
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                    () -> guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_SREGS, arena.allocate(311)));
+            assertTrue(small.getMessage().startsWith("KVM_GET_SREGS needs a native struct of 312 bytes, got "),
+                    small.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_REGS, MemorySegment.ofArray(new byte[144])));
+            guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_SREGS, arena.allocate(KvmStructs.SREGS));
+        }
+    }
+
+    @Test
     void closingANeverStartedVcpuEndsIt() throws InterruptedException {
         try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT)) {
             assertFalse(guest.vcpu.awaitEnd(Duration.ZERO));
