@@ -78,6 +78,7 @@ class VcpuStateTransferTest {
             assertArrayEquals(saved.regs(), loaded.regs(), "kvm_regs");
             assertArrayEquals(saved.sregs(), loaded.sregs(), "kvm_sregs");
             assertArrayEquals(saved.fpu(), loaded.fpu(), "kvm_fpu");
+            assertArrayEquals(saved.events(), loaded.events(), "kvm_vcpu_events");
             assertArrayEquals(saved.msrIndices(), loaded.msrIndices(), "the same MSRs");
             for (int index : saved.msrIndices()) {
                 if (index != 0x10) { // the TSC keeps counting
