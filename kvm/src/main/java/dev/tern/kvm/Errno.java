@@ -11,6 +11,10 @@ final class Errno {
     static final int EPERM = 1;
     /** {@code ENOENT}: no such file or directory. */
     static final int ENOENT = 2;
+    /** {@code EINTR}: a signal interrupted the call (how a kicked {@code KVM_RUN} returns). */
+    static final int EINTR = 4;
+    /** {@code EAGAIN}: try again. */
+    static final int EAGAIN = 11;
     /** {@code EACCES}: permission denied. */
     static final int EACCES = 13;
     /** {@code ENOSYS}: the kernel lacks the system call. */

@@ -73,4 +73,22 @@ final class Ioctl {
         }
         return result;
     }
+
+    /**
+     * An ioctl whose argument is a number, reporting failure as a result instead of an
+     * exception: for {@code KVM_RUN}, whose {@code EINTR} is how a kicked vCPU comes back and
+     * must not cost an exception each time.
+     *
+     * @param fd the file descriptor
+     * @param request the request
+     * @param arg the value
+     * @return the ioctl's non-negative result, or {@code -errno}
+     */
+    static int callOrNegatedErrno(int fd, IoctlRequest request, long arg) {
+        try {
+            return (int) WITH_LONG.invokeExact(fd, request.number(), arg);
+        } catch (Throwable t) {
+            throw CapturedErrno.rethrow(t);
+        }
+    }
 }

@@ -115,8 +115,9 @@ public final class Kvm implements AutoCloseable {
      * @throws KvmException if the ioctl fails (for example {@code EMFILE}, or {@code ENOMEM})
      */
     public KvmVm createVm() {
+        int mmapSize = vcpuMmapSize();
         int vmFd = Ioctl.call(fd.get(), KvmIoctls.KVM_CREATE_VM, 0L);
-        return new KvmVm(new FileDescriptor(vmFd, "KVM VM"));
+        return new KvmVm(new FileDescriptor(vmFd, "KVM VM"), mmapSize);
     }
 
     /**

@@ -23,6 +23,49 @@ public final class KvmException extends MigrationException {
         this.errno = errno;
     }
 
+    private KvmException(String message, Throwable cause) {
+        super(ErrorClass.GENERIC_ERROR, message, cause);
+        this.errno = 0;
+    }
+
+    /**
+     * A vCPU's run loop stopped on an exit it cannot continue from.
+     *
+     * @param vcpu the vCPU id
+     * @param detail what happened, starting with the exit reason's name and number
+     * @return {@code vCPU <id> stopped: <detail>}
+     */
+    static KvmException vcpuStopped(int vcpu, String detail) {
+        return new KvmException(ErrorClass.GENERIC_ERROR, "vCPU " + vcpu + " stopped: " + detail, 0);
+    }
+
+    /**
+     * {@code KVM_SET_MSRS} stopped before the end of the list.
+     *
+     * @param vcpu the vCPU id
+     * @param written how many MSRs it wrote
+     * @param count how many it was given
+     * @param refused the index of the first MSR it did not write
+     * @return {@code vCPU <id>: KVM_SET_MSRS wrote <n> of <m> MSRs, refusing MSR 0x<index>}
+     */
+    static KvmException msrRefused(int vcpu, int written, int count, int refused) {
+        return new KvmException(ErrorClass.GENERIC_ERROR, String.format(
+                "vCPU %d: KVM_SET_MSRS wrote %d of %d MSRs, refusing MSR 0x%x", vcpu, written, count, refused), 0);
+    }
+
+    /**
+     * A vCPU's run loop stopped because something it called failed: {@code KVM_RUN} itself, or
+     * the guest's I/O handler.
+     *
+     * @param vcpu the vCPU id
+     * @param detail what failed
+     * @param cause the failure
+     * @return {@code vCPU <id> stopped: <detail>: <cause's message>}
+     */
+    static KvmException vcpuStopped(int vcpu, String detail, Throwable cause) {
+        return new KvmException("vCPU " + vcpu + " stopped: " + detail + ": " + cause.getMessage(), cause);
+    }
+
     /**
      * An ioctl that returned -1.
      *

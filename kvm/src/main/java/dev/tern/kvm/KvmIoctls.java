@@ -10,6 +10,8 @@ final class KvmIoctls {
 
     /** {@code sizeof(struct kvm_regs)} on x86-64: eighteen {@code __u64}. */
     static final long KVM_REGS_SIZE = 18 * 8;
+    /** {@code sizeof(__u64)}, the argument of {@code KVM_SET_IDENTITY_MAP_ADDR}. */
+    static final long U64_SIZE = 8;
     /** {@code sizeof(struct kvm_enable_cap)}: cap, flags, args[4], pad[64]. */
     static final long KVM_ENABLE_CAP_SIZE = 4 + 4 + 4 * 8 + 64;
 
@@ -26,6 +28,11 @@ final class KvmIoctls {
 
     // VM ioctls, on a VM descriptor.
 
+    /** {@code KVM_SET_TSS_ADDR}: argument a guest physical address for the three pages of the real-mode TSS (Intel). */
+    static final IoctlRequest KVM_SET_TSS_ADDR = IoctlRequest.io("KVM_SET_TSS_ADDR", KVMIO, 0x47);
+    /** {@code KVM_SET_IDENTITY_MAP_ADDR}: a pointer to the guest physical address of the identity page table page (Intel). */
+    static final IoctlRequest KVM_SET_IDENTITY_MAP_ADDR =
+            IoctlRequest.iow("KVM_SET_IDENTITY_MAP_ADDR", KVMIO, 0x48, U64_SIZE);
     /** {@code KVM_CREATE_VCPU}: argument the vCPU id, returns a vCPU descriptor. */
     static final IoctlRequest KVM_CREATE_VCPU = IoctlRequest.io("KVM_CREATE_VCPU", KVMIO, 0x41);
     /** {@code KVM_GET_DIRTY_LOG}: copies and clears a slot's dirty bitmap. */
@@ -55,6 +62,18 @@ final class KvmIoctls {
     static final IoctlRequest KVM_GET_REGS = IoctlRequest.ior("KVM_GET_REGS", KVMIO, 0x81, KVM_REGS_SIZE);
     /** {@code KVM_SET_REGS}: writes the general-purpose registers. */
     static final IoctlRequest KVM_SET_REGS = IoctlRequest.iow("KVM_SET_REGS", KVMIO, 0x82, KVM_REGS_SIZE);
+    /** {@code KVM_GET_SREGS}: reads the segment, descriptor-table and control registers. */
+    static final IoctlRequest KVM_GET_SREGS = IoctlRequest.ior("KVM_GET_SREGS", KVMIO, 0x83, KvmStructs.SREGS.byteSize());
+    /** {@code KVM_SET_SREGS}: writes them. */
+    static final IoctlRequest KVM_SET_SREGS = IoctlRequest.iow("KVM_SET_SREGS", KVMIO, 0x84, KvmStructs.SREGS.byteSize());
+    /** {@code KVM_GET_MSRS}: reads the MSRs named in the entries; returns how many it read. */
+    static final IoctlRequest KVM_GET_MSRS = IoctlRequest.iowr("KVM_GET_MSRS", KVMIO, 0x88, KvmStructs.MSRS.byteSize());
+    /** {@code KVM_SET_MSRS}: writes the entries' MSRs; returns how many it wrote. */
+    static final IoctlRequest KVM_SET_MSRS = IoctlRequest.iow("KVM_SET_MSRS", KVMIO, 0x89, KvmStructs.MSRS.byteSize());
+    /** {@code KVM_GET_FPU}: reads the x87 and SSE state. */
+    static final IoctlRequest KVM_GET_FPU = IoctlRequest.ior("KVM_GET_FPU", KVMIO, 0x8C, KvmStructs.FPU.byteSize());
+    /** {@code KVM_SET_FPU}: writes it. */
+    static final IoctlRequest KVM_SET_FPU = IoctlRequest.iow("KVM_SET_FPU", KVMIO, 0x8D, KvmStructs.FPU.byteSize());
 
     private KvmIoctls() {
     }

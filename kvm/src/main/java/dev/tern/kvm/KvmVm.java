@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -21,11 +22,93 @@ public final class KvmVm implements AutoCloseable {
     private static final int MAX_SLOT_ID = 0xFFFF;
 
     private final FileDescriptor fd;
+    private final int vcpuMmapSize;
     // Guarded by this: the slots registered and not yet closed, by slot id.
     private final Map<Integer, MemorySlot> slots = new TreeMap<>();
+    // Guarded by this: the vCPUs created and not yet closed, by id.
+    private final Map<Integer, KvmVcpu> vcpus = new TreeMap<>();
 
-    KvmVm(FileDescriptor fd) {
+    KvmVm(FileDescriptor fd, int vcpuMmapSize) {
         this.fd = fd;
+        this.vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /**
+     * {@code KVM_CREATE_VCPU}: creates vCPU {@code id} and maps its {@code kvm_run} area. The
+     * vCPU starts in the architectural reset state (real mode at {@code 0xFFFF0}) and does not
+     * run until {@link KvmVcpu#start()}.
+     *
+     * @param id the vCPU id (its APIC id on x86), not in use on this VM
+     * @param io the devices the guest reaches through port I/O and MMIO
+     * @return the vCPU
+     * @throws IllegalArgumentException if the id is in use or negative
+     * @throws KvmException if the ioctl or the mapping fails
+     */
+    public synchronized KvmVcpu createVcpu(int id, VcpuIoHandler io) {
+        int vmFd = fd.get();
+        if (id < 0) {
+            throw new IllegalArgumentException("vCPU id must not be negative: " + id);
+        }
+        if (vcpus.containsKey(id)) {
+            throw new IllegalArgumentException("vCPU " + id + " already exists");
+        }
+        FileDescriptor vcpuFd = new FileDescriptor(Ioctl.call(vmFd, KvmIoctls.KVM_CREATE_VCPU, id), "vCPU " + id);
+        KvmVcpu vcpu;
+        try {
+            vcpu = new KvmVcpu(this, id, vcpuFd, vcpuMmapSize, Objects.requireNonNull(io, "io"));
+        } catch (RuntimeException e) {
+            vcpuFd.close();
+            throw e;
+        }
+        // Dirty tracking: a ring VM maps each new vCPU's ring and lets it harvest on ring-full.
+        if (dirtyTracker instanceof RingDirtyTracker ring) {
+            try {
+                ring.attach(id, vcpuFd.get());
+            } catch (RuntimeException e) {
+                vcpu.close();
+                throw e;
+            }
+            vcpu.dirtyRing(ring);
+        }
+        vcpus.put(id, vcpu);
+        return vcpu;
+    }
+
+    /**
+     * The vCPUs created and not yet closed.
+     *
+     * @return the vCPUs in id order, a snapshot
+     */
+    public synchronized List<KvmVcpu> vcpus() {
+        return List.copyOf(vcpus.values());
+    }
+
+    /**
+     * {@code KVM_SET_TSS_ADDR}: where, in guest physical memory outside every slot, Intel's
+     * KVM keeps the three pages of the TSS it needs to run real-mode code without
+     * unrestricted-guest support. QEMU uses {@code 0xFFFBD000}. Without effect on AMD.
+     *
+     * @param address a guest physical address below 4 GiB
+     * @throws KvmException if the ioctl fails
+     */
+    public void setTssAddr(long address) {
+        Ioctl.call(fd.get(), KvmIoctls.KVM_SET_TSS_ADDR, address);
+    }
+
+    /**
+     * {@code KVM_SET_IDENTITY_MAP_ADDR}: where Intel's KVM keeps the identity-mapping page
+     * table it needs to run a guest with paging off under EPT; must come before the first vCPU.
+     * QEMU uses {@code 0xFEFFC000}. Without effect on AMD.
+     *
+     * @param address a page-aligned guest physical address outside every slot
+     * @throws KvmException if the ioctl fails ({@code EEXIST} once a vCPU exists)
+     */
+    public void setIdentityMapAddr(long address) {
+        // The kernel reads the u64 during the call only.
+        try (Arena scratch = Arena.ofConfined()) {
+            Ioctl.call(fd.get(), KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR,
+                    scratch.allocateFrom(JAVA_LONG, address));
+        }
     }
 
     /**
@@ -114,6 +197,9 @@ public final class KvmVm implements AutoCloseable {
         if (dirtyTracker != null) {
             throw new IllegalStateException("the VM already has a " + dirtyTracker.mode() + " dirty tracker");
         }
+        if (tracker instanceof RingDirtyTracker && !vcpus.isEmpty()) {
+            throw new IllegalStateException("the dirty ring must be enabled before the VM's first vCPU");
+        }
         dirtyTracker = tracker;
         try {
             enable.run();
@@ -176,18 +262,50 @@ public final class KvmVm implements AutoCloseable {
         slots.remove(slot.slot(), slot);
     }
 
+    /** Called by a vCPU that has closed itself. */
+    synchronized void forget(KvmVcpu vcpu) {
+        vcpus.remove(vcpu.id(), vcpu);
+    }
+
     /**
-     * Closes every slot still open (unregistering and unmapping its memory), then the VM
-     * descriptor, which lets the kernel destroy the VM. Idempotent.
+     * Closes every vCPU still open (stopping its thread), then every slot still open
+     * (unregistering and unmapping its memory), then the VM descriptor, which lets the kernel
+     * destroy the VM. Idempotent.
      *
-     * @throws KvmException if a slot or the descriptor fails to close; the rest are still closed
+     * @throws KvmException if a vCPU, a slot or the descriptor fails to close; the rest are still closed
      */
     @Override
-    public synchronized void close() {
-        if (fd.isClosed()) {
-            return;
+    public void close() {
+        List<KvmVcpu> open;
+        synchronized (this) {
+            if (fd.isClosed()) {
+                return;
+            }
+            open = new ArrayList<>(vcpus.values());
         }
         RuntimeException failure = null;
+        // Outside the monitor: a vCPU's close waits for its thread, which may be in an I/O
+        // handler that calls into this VM.
+        for (KvmVcpu vcpu : open) {
+            try {
+                vcpu.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        synchronized (this) {
+            failure = closeSlotsAndVm(failure);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private RuntimeException closeSlotsAndVm(RuntimeException earlier) {
+        if (fd.isClosed()) {
+            return earlier;
+        }
+        RuntimeException failure = earlier;
         // Copied: each slot removes itself from the map as it closes.
         for (MemorySlot slot : new ArrayList<>(slots.values())) {
             try {
@@ -201,9 +319,7 @@ public final class KvmVm implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = addTo(failure, e);
         }
-        if (failure != null) {
-            throw failure;
-        }
+        return failure;
     }
 
     private static RuntimeException addTo(RuntimeException first, RuntimeException next) {

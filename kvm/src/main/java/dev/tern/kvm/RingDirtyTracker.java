@@ -24,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
+    private static final System.Logger LOG = System.getLogger(RingDirtyTracker.class.getName());
+
     private final KvmVm vm;
     private final int entries;
     private final int capability;
@@ -37,6 +39,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     // space 0, the only one Tern registers, is the plain slot id), grown on demand.
     private final Map<Integer, long[]> pending = new HashMap<>();
     private final Map<Integer, Long> ringFullSleepMicros = new ConcurrentHashMap<>();
+    // Guarded by lock: KVM_EXIT_DIRTY_RING_FULL exits served, by vCPU id.
+    private final Map<Integer, Long> ringFullExits = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
 
@@ -190,7 +194,16 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         lock.lock();
         try {
             ensureOpen();
-            harvestLocked(byVcpu.get(vcpu));
+            ringFullExits.merge(vcpu, 1L, Long::sum);
+            VcpuDirtyRing ring = byVcpu.get(vcpu);
+            if (ring == null) {
+                throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
+            }
+            if (harvestLocked(ring) == 0 && ring.resync()) {
+                LOG.log(System.Logger.Level.WARNING, "vCPU {0}: the kernel pushed dirty-ring entries away from the"
+                        + " fetch index; harvesting from where they are", vcpu);
+                harvestLocked(ring);
+            }
         } finally {
             lock.unlock();
         }
@@ -207,8 +220,9 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
                 collected += ring.harvest(this::record);
             }
         }
-        if (collected > 0) {
-            // Once per harvest, after every collected entry was marked RESET.
+        if (collected > 0 || only != null) {
+            // Once per harvest, after every collected entry was marked RESET; always after a
+            // ring-full harvest, so that the kernel re-checks the ring before the vCPU re-enters.
             Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
         }
         return collected;
@@ -230,6 +244,21 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             pending.put(slot, words);
         }
         words[word] |= 1L << (offset & 63);
+    }
+
+    /**
+     * How many times {@link #ringFull(int)} ran for a vCPU.
+     *
+     * @param vcpu the vCPU id
+     * @return the count
+     */
+    long ringFullExits(int vcpu) {
+        lock.lock();
+        try {
+            return ringFullExits.getOrDefault(vcpu, 0L);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Closing VMs and slots gives back every descriptor and every mapping. */
 @RequiresKvm
+// A vCPU that cannot be kicked hangs pause(): fail such a test instead of the build.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ResourceLeakTest {
     private static final int VMS = 50;
 
@@ -37,6 +42,65 @@ class ResourceLeakTest {
         List<String> mapsAfter = sharedMappings();
         assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
                 + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
+    }
+
+    @Test
+    void vcpusPausedResumedFailedAndClosedLeaveNoDescriptorMappingOrThreadBehind()
+            throws IOException, InterruptedException {
+        vcpuCycle(2);
+        int fdsBefore = openDescriptors();
+        List<String> mapsBefore = sharedMappings();
+
+        vcpuCycle(20);
+
+        assertEquals(fdsBefore, openDescriptors(), "entries in /proc/self/fd");
+        List<String> mapsAfter = sharedMappings();
+        assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
+                + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("tern-vcpu-"))
+                .map(Thread::getName).toList(), "vCPU threads left");
+    }
+
+    @Test
+    void aVcpuShowsItsDescriptorAndKvmRunMapping() throws IOException {
+        try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
+            int fds = openDescriptors();
+            int maps = sharedMappings().size();
+            KvmVcpu vcpu = vm.createVcpu(0, VcpuIoHandler.NONE);
+            assertEquals(fds + 1, openDescriptors());
+            assertEquals(maps + 1, sharedMappings().size());
+            vcpu.close();
+            assertEquals(fds, openDescriptors());
+            assertEquals(maps, sharedMappings().size());
+        }
+    }
+
+    /** Sweep guests run, paused, resumed, throttled and closed; guests that triple-fault; vCPUs never started. */
+    private static void vcpuCycle(int count) throws InterruptedException {
+        SweepGuestProgram program = new SweepGuestProgram(0x10_0000, 0x20_0000, 1);
+        try (Kvm kvm = Kvm.open()) {
+            for (int i = 0; i < count; i++) {
+                try (SweepGuest guest = SweepGuest.create(kvm, 2L << 20, program)) {
+                    guest.vcpu().start();
+                    guest.awaitPasses(1, Duration.ofSeconds(60));
+                    guest.vcpu().setThrottle(i % 2 == 0 ? 50 : 0);
+                    for (int p = 0; p < 3; p++) {
+                        guest.vcpu().pause();
+                        guest.vcpu().resume();
+                    }
+                    if (i % 3 == 0) {
+                        // Closed by hand, before the VM closes it.
+                        guest.vcpu().close();
+                    }
+                }
+                try (CodeGuest failing = new CodeGuest(kvm, VcpuIoHandler.NONE, (byte) 0x0F, (byte) 0x0B)) {
+                    failing.vcpu.start();
+                    failing.vcpu.awaitEnd(Duration.ofSeconds(60));
+                    failing.vm.createVcpu(1, VcpuIoHandler.NONE);
+                }
+            }
+        }
     }
 
     private static void cycle(int count) {
