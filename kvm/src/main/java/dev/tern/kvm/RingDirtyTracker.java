@@ -24,8 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
-    private static final System.Logger LOG = System.getLogger(RingDirtyTracker.class.getName());
-
     private final KvmVm vm;
     private final int entries;
     private final int capability;
@@ -199,11 +197,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             if (ring == null) {
                 throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
             }
-            if (harvestLocked(ring) == 0 && ring.resync()) {
-                LOG.log(System.Logger.Level.WARNING, "vCPU {0}: the kernel pushed dirty-ring entries away from the"
-                        + " fetch index; harvesting from where they are", vcpu);
-                harvestLocked(ring);
-            }
+            harvestLocked(ring);
         } finally {
             lock.unlock();
         }
@@ -221,8 +215,10 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             }
         }
         if (collected > 0 || only != null) {
-            // Once per harvest, after every collected entry was marked RESET; always after a
-            // ring-full harvest, so that the kernel re-checks the ring before the vCPU re-enters.
+            // Once per harvest, after every collected entry was marked RESET. Always after a
+            // ring-full harvest, even of nothing: the vCPU exited because KVM counts its ring as
+            // full, and only a reset makes KVM count again (on the PVM host Tern was tested on,
+            // a ring-full exit can come with every entry already harvested).
             Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
         }
         return collected;
