@@ -3,6 +3,7 @@ package dev.tern.kvm;
 import dev.tern.api.guest.DirtyRing;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
+    /** The largest pending bitmap: the largest Java array, 2^31 - 8 words of 64 pages. */
+    private static final int MAX_PENDING_WORDS = Integer.MAX_VALUE - 8;
+
     private final KvmVm vm;
     private final int entries;
     private final int capability;
@@ -219,27 +223,29 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             // ring-full harvest, even of nothing: the vCPU exited because KVM counts its ring as
             // full, and only a reset makes KVM count again (on the PVM host Tern was tested on,
             // a ring-full exit can come with every entry already harvested).
+            // No argument: the kernel walks every vCPU's ring from its own reset index.
             Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
         }
         return collected;
     }
 
+    /** Sets the page's bit in its slot's pending bitmap, growing it (by doubling) to fit. */
     private void record(int slot, long offset) {
-        if (offset < 0 || offset >>> 6 >= Integer.MAX_VALUE - 8) {
+        long word = offset >>> 6;
+        if (offset < 0 || word >= MAX_PENDING_WORDS) {
+            // Not a page of any slot Tern can register: KVM caps a slot below 2^37 pages.
             return;
         }
-        int word = (int) (offset >>> 6);
         long[] words = pending.get(slot);
         if (words == null || words.length <= word) {
-            long[] grown = new long[Math.max(word + 1, words == null ? 64 : Math.min(Integer.MAX_VALUE - 8,
-                    words.length * 2))];
-            if (words != null) {
-                System.arraycopy(words, 0, grown, 0, words.length);
+            int length = words == null ? 64 : words.length;
+            while (length <= word) {
+                length = (int) Math.min(MAX_PENDING_WORDS, 2L * length);
             }
-            words = grown;
+            words = words == null ? new long[length] : Arrays.copyOf(words, length);
             pending.put(slot, words);
         }
-        words[word] |= 1L << (offset & 63);
+        words[(int) word] |= 1L << (offset & 63);
     }
 
     /**
