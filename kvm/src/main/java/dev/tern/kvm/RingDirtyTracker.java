@@ -27,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     /** The largest pending bitmap: the largest Java array, 2^31 - 8 words of 64 pages. */
     private static final int MAX_PENDING_WORDS = Integer.MAX_VALUE - 8;
+    private static final VcpuDirtyRing.Sink NO_OBSERVER = (slot, offset) -> { };
 
     private final KvmVm vm;
     private final int entries;
@@ -45,6 +46,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Long> ringFullExits = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
+    // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
+    private VcpuDirtyRing.Sink observer = NO_OBSERVER;
 
     private RingDirtyTracker(KvmVm vm, int entries, int capability) {
         this.vm = vm;
@@ -174,11 +177,23 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
      * @return the entries harvested
      */
     int harvest() {
+        return harvest((slot, offset) -> { });
+    }
+
+    /**
+     * {@link #harvest()}, showing {@code observer} every entry in the order it was collected.
+     *
+     * @param observer sees each entry after it was recorded
+     * @return the entries harvested
+     */
+    int harvest(VcpuDirtyRing.Sink observer) {
         lock.lock();
         try {
             ensureOpen();
+            this.observer = observer;
             return harvestLocked(null);
         } finally {
+            this.observer = NO_OBSERVER;
             lock.unlock();
         }
     }
@@ -231,6 +246,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
 
     /** Sets the page's bit in its slot's pending bitmap, growing it (by doubling) to fit. */
     private void record(int slot, long offset) {
+        observer.dirty(slot, offset);
         long word = offset >>> 6;
         if (offset < 0 || word >= MAX_PENDING_WORDS) {
             // Not a page of any slot Tern can register: KVM caps a slot below 2^37 pages.
