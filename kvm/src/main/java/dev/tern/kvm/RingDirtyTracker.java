@@ -109,6 +109,21 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         }
     }
 
+    /**
+     * Adds a ring that is not a vCPU's, for tests that play the kernel's part.
+     *
+     * @param ring the ring, which the caller keeps alive until this tracker closes
+     */
+    void attach(VcpuDirtyRing ring) {
+        lock.lock();
+        try {
+            ensureOpen();
+            byVcpu.put(ring.vcpu(), ring);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public DirtyTrackingMode mode() {
         return DirtyTrackingMode.RING;
