@@ -22,6 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * that ring, resets it and says how long the vCPU is to sleep (spec 11.6: the dirty limit acts
  * through that sleep), so the vCPU re-enters the guest only once its ring has room.
  *
+ * <p>A sync sees what is in the rings: on hosts that buffer dirty pages in hardware (Intel
+ * PML) a running vCPU's last writes reach its ring at its next exit, so a sync that must be
+ * complete (the one before switchover) runs with the vCPUs paused, as QEMU's does.
+ *
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
