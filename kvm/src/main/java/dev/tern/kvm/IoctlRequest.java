@@ -68,6 +68,15 @@ record IoctlRequest(String name, long number) {
         return dir << DIRSHIFT | size << SIZESHIFT | (long) type << TYPESHIFT | (long) nr << NRSHIFT;
     }
 
+    /**
+     * The size field: how many bytes the kernel reads or writes through the argument.
+     *
+     * @return 0 to 16383
+     */
+    long argumentSize() {
+        return number >>> SIZESHIFT & (1L << SIZEBITS) - 1;
+    }
+
     @Override
     public String toString() {
         return name + String.format("(0x%08X)", number);

@@ -70,6 +70,12 @@ final class KvmIoctls {
     static final IoctlRequest KVM_GET_MSRS = IoctlRequest.iowr("KVM_GET_MSRS", KVMIO, 0x88, KvmStructs.MSRS.byteSize());
     /** {@code KVM_SET_MSRS}: writes the entries' MSRs; returns how many it wrote. */
     static final IoctlRequest KVM_SET_MSRS = IoctlRequest.iow("KVM_SET_MSRS", KVMIO, 0x89, KvmStructs.MSRS.byteSize());
+    /** {@code KVM_GET_VCPU_EVENTS}: reads pending and injected exceptions, interrupts and NMIs. */
+    static final IoctlRequest KVM_GET_VCPU_EVENTS =
+            IoctlRequest.ior("KVM_GET_VCPU_EVENTS", KVMIO, 0x9F, KvmStructs.VCPU_EVENTS.byteSize());
+    /** {@code KVM_SET_VCPU_EVENTS}: writes the parts {@code flags} marks valid. */
+    static final IoctlRequest KVM_SET_VCPU_EVENTS =
+            IoctlRequest.iow("KVM_SET_VCPU_EVENTS", KVMIO, 0xA0, KvmStructs.VCPU_EVENTS.byteSize());
     /** {@code KVM_GET_FPU}: reads the x87 and SSE state. */
     static final IoctlRequest KVM_GET_FPU = IoctlRequest.ior("KVM_GET_FPU", KVMIO, 0x8C, KvmStructs.FPU.byteSize());
     /** {@code KVM_SET_FPU}: writes it. */

@@ -257,6 +257,31 @@ final class KvmStructs {
             JAVA_INT.withName("mxcsr"),
             MemoryLayout.paddingLayout(4));
 
+    /**
+     * {@code struct kvm_vcpu_events} on x86-64, 64 bytes: the exception, interrupt and NMI being
+     * delivered or pending, the interrupt shadow, SMM state, and which of them are valid
+     * ({@code flags}). No padding: the header's {@code nmi.pad} and {@code reserved} are fields.
+     */
+    static final StructLayout VCPU_EVENTS = MemoryLayout.structLayout(
+            MemoryLayout.structLayout(
+                    JAVA_BYTE.withName("injected"), JAVA_BYTE.withName("nr"), JAVA_BYTE.withName("has_error_code"),
+                    JAVA_BYTE.withName("pending"), JAVA_INT.withName("error_code")).withName("exception"),
+            MemoryLayout.structLayout(
+                    JAVA_BYTE.withName("injected"), JAVA_BYTE.withName("nr"), JAVA_BYTE.withName("soft"),
+                    JAVA_BYTE.withName("shadow")).withName("interrupt"),
+            MemoryLayout.structLayout(
+                    JAVA_BYTE.withName("injected"), JAVA_BYTE.withName("pending"), JAVA_BYTE.withName("masked"),
+                    JAVA_BYTE.withName("pad")).withName("nmi"),
+            JAVA_INT.withName("sipi_vector"),
+            JAVA_INT.withName("flags"),
+            MemoryLayout.structLayout(
+                    JAVA_BYTE.withName("smm"), JAVA_BYTE.withName("pending"), JAVA_BYTE.withName("smm_inside_nmi"),
+                    JAVA_BYTE.withName("latched_init")).withName("smi"),
+            MemoryLayout.structLayout(JAVA_BYTE.withName("pending")).withName("triple_fault"),
+            MemoryLayout.sequenceLayout(26, JAVA_BYTE).withName("reserved"),
+            JAVA_BYTE.withName("exception_has_payload"),
+            JAVA_LONG.withName("exception_payload"));
+
     /** {@code struct kvm_msrs}, 8 bytes: the count of the entries that follow it. */
     static final StructLayout MSRS = MemoryLayout.structLayout(
             JAVA_INT.withName("nmsrs"),

@@ -219,20 +219,21 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     /**
-     * Waits until the run loop has ended (the guest halted or the loop failed).
+     * Waits until the run loop has ended (the guest halted or the loop failed) or the vCPU is
+     * closed.
      *
      * @param timeout how long to wait at most
-     * @return true if the loop has ended
+     * @return true if no guest code will run on this vCPU any more
      * @throws InterruptedException if the waiting thread is interrupted
      */
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (endState == null && remaining > 0) {
+            while (endState == null && !closed && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
-            return endState != null;
+            return endState != null || closed;
         } finally {
             lock.unlock();
         }
@@ -319,9 +320,14 @@ public final class KvmVcpu implements AutoCloseable {
      * @param struct a native struct of the size the request names, alive for the call
      */
     void registerIoctl(IoctlRequest request, MemorySegment struct) {
+        if (!struct.isNative() || struct.byteSize() < request.argumentSize()) {
+            throw new IllegalArgumentException(request.name() + " needs a native struct of " + request.argumentSize()
+                    + " bytes, got " + struct);
+        }
         lock.lock();
         try {
             ensureStopped();
+            // Checked above: the kernel reads or writes argumentSize() bytes of a live native struct.
             Ioctl.call(fd.get(), request, struct);
         } finally {
             lock.unlock();
@@ -387,6 +393,8 @@ public final class KvmVcpu implements AutoCloseable {
                     break;
                 }
                 inGuest = true;
+                // KVM_RUN takes no argument; the kernel reports through the kvm_run mapping, which
+                // close() unmaps only after this thread has ended.
                 int result = Ioctl.callOrNegatedErrno(fd.get(), KvmIoctls.KVM_RUN, 0L);
                 inGuest = false;
                 exitPending = false;

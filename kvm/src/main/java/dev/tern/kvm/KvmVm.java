@@ -52,6 +52,7 @@ public final class KvmVm implements AutoCloseable {
         if (vcpus.containsKey(id)) {
             throw new IllegalArgumentException("vCPU " + id + " already exists");
         }
+        // The id is passed by value; the descriptor returned is owned by the vCPU from here on.
         FileDescriptor vcpuFd = new FileDescriptor(Ioctl.call(vmFd, KvmIoctls.KVM_CREATE_VCPU, id), "vCPU " + id);
         KvmVcpu vcpu;
         try {
@@ -92,6 +93,7 @@ public final class KvmVm implements AutoCloseable {
      * @throws KvmException if the ioctl fails
      */
     public void setTssAddr(long address) {
+        // The address is passed by value: no memory is shared with the kernel.
         Ioctl.call(fd.get(), KvmIoctls.KVM_SET_TSS_ADDR, address);
     }
 

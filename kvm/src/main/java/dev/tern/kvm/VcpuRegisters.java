@@ -34,8 +34,8 @@ final class VcpuRegisters {
     }
 
     /**
-     * {@code KVM_GET_REGS}, {@code KVM_GET_SREGS}, {@code KVM_GET_FPU}, and
-     * {@code KVM_GET_MSRS} for each of {@link #SAVED_MSRS}, keeping those the vCPU has.
+     * {@code KVM_GET_REGS}, {@code KVM_GET_SREGS}, {@code KVM_GET_FPU}, {@code KVM_GET_MSRS}
+     * for each of {@link #SAVED_MSRS} (keeping those the vCPU has), {@code KVM_GET_VCPU_EVENTS}.
      *
      * @param vcpuFd the vCPU descriptor
      * @return the state
@@ -59,13 +59,15 @@ final class VcpuRegisters {
                     count++;
                 }
             }
-            return new VcpuState(regs, sregs, fpu, Arrays.copyOf(indices, count), Arrays.copyOf(values, count));
+            byte[] events = read(vcpuFd, scratch, KvmStructs.VCPU_EVENTS, KvmIoctls.KVM_GET_VCPU_EVENTS);
+            return new VcpuState(regs, sregs, fpu, Arrays.copyOf(indices, count), Arrays.copyOf(values, count),
+                    events);
         }
     }
 
     /**
-     * {@code KVM_SET_REGS}, {@code KVM_SET_FPU}, {@code KVM_SET_SREGS}, {@code KVM_SET_MSRS}:
-     * QEMU's order ({@code kvm_arch_put_registers}).
+     * {@code KVM_SET_REGS}, {@code KVM_SET_FPU}, {@code KVM_SET_SREGS}, {@code KVM_SET_MSRS},
+     * {@code KVM_SET_VCPU_EVENTS}: QEMU's order ({@code kvm_arch_put_registers}).
      *
      * @param vcpuFd the vCPU descriptor
      * @param vcpu the vCPU id, for messages
@@ -77,22 +79,28 @@ final class VcpuRegisters {
             write(vcpuFd, scratch, state.regs(), KvmIoctls.KVM_SET_REGS);
             write(vcpuFd, scratch, state.fpu(), KvmIoctls.KVM_SET_FPU);
             write(vcpuFd, scratch, state.sregs(), KvmIoctls.KVM_SET_SREGS);
-            int[] indices = state.msrIndices();
-            long[] values = state.msrValues();
-            if (indices.length == 0) {
-                return;
-            }
-            MemorySegment msrs = msrs(scratch, indices.length);
-            for (int i = 0; i < indices.length; i++) {
-                long entry = KvmStructs.MSRS.byteSize() + i * KvmStructs.MSR_ENTRY.byteSize();
-                msrs.set(JAVA_INT, entry, indices[i]);
-                msrs.set(JAVA_LONG, entry + 8, values[i]);
-            }
-            // KVM_SET_MSRS returns how many entries it wrote; it stops at the first it refuses.
-            int written = Ioctl.call(vcpuFd, KvmIoctls.KVM_SET_MSRS, msrs);
-            if (written != indices.length) {
-                throw KvmException.msrRefused(vcpu, written, indices.length, indices[written]);
-            }
+            setMsrs(vcpuFd, vcpu, scratch, state.msrIndices(), state.msrValues());
+            // Last, as QEMU does: the events say what the restored registers were in the middle of.
+            write(vcpuFd, scratch, state.events(), KvmIoctls.KVM_SET_VCPU_EVENTS);
+        }
+    }
+
+    /** {@code KVM_SET_MSRS} with the entries, all of which the kernel must take. */
+    private static void setMsrs(int vcpuFd, int vcpu, Arena scratch, int[] indices, long[] values) {
+        if (indices.length == 0) {
+            return;
+        }
+        MemorySegment msrs = msrs(scratch, indices.length);
+        for (int i = 0; i < indices.length; i++) {
+            long entry = KvmStructs.MSRS.byteSize() + i * KvmStructs.MSR_ENTRY.byteSize();
+            msrs.set(JAVA_INT, entry, indices[i]);
+            msrs.set(JAVA_LONG, entry + 8, values[i]);
+        }
+        // The struct and its entries (sized for them above) live in the caller's scratch arena;
+        // KVM_SET_MSRS returns how many entries it wrote, stopping at the first it refuses.
+        int written = Ioctl.call(vcpuFd, KvmIoctls.KVM_SET_MSRS, msrs);
+        if (written != indices.length) {
+            throw KvmException.msrRefused(vcpu, written, indices.length, indices[written]);
         }
     }
 

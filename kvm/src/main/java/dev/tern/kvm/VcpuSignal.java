@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.function.IntPredicate;
 
 /**
  * The signal that kicks a vCPU thread out of {@code KVM_RUN}, as QEMU's {@code SIG_IPI} does.
@@ -19,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * <p>A thread inside {@code KVM_RUN} returns with {@code EINTR} when a signal that it does not
  * block is delivered to it and a handler runs. Tern installs, once per process, a handler for a
  * real-time signal that nobody else uses: the first of glibc's {@code SIGRTMIN} ..
- * {@code SIGRTMAX - 3} whose disposition is still {@code SIG_DFL}. It leaves alone the signals
+ * {@code SIGRTMAX - 3} whose disposition is still {@code SIG_DFL} (34 with today's glibc). It leaves alone the signals
  * the JVM owns: HotSpot's {@code SIGSEGV}/{@code SIGBUS}/{@code SIGFPE}/{@code SIGILL}/
  * {@code SIGPIPE}/{@code SIGXFSZ}, its suspend/resume {@code SIGUSR2}, the shutdown signals,
  * the NIO interrupt signal {@code SIGRTMAX - 2} (62), and glibc's internal 32 and 33 (below
@@ -127,6 +128,7 @@ final class VcpuSignal {
      */
     static void kick(long thread) {
         int error;
+        // No memory crosses: a pthread_t and a number, valid while the caller keeps the thread alive.
         try {
             error = (int) PTHREAD_KILL.invokeExact(thread, SIGNAL);
         } catch (Throwable t) {
@@ -140,6 +142,7 @@ final class VcpuSignal {
     private static int install() {
         int min;
         int max;
+        // No memory crosses: two numbers back.
         try {
             min = (int) SIGRTMIN.invokeExact();
             max = (int) SIGRTMAX.invokeExact();
@@ -150,26 +153,75 @@ final class VcpuSignal {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment old = scratch.allocate(SIGACTION);
             MemorySegment act = scratch.allocate(SIGACTION);
-            for (int signal = min; signal <= max - 3 && signal < KERNEL_SIGRTMAX - 2; signal++) {
-                call(signal, MemorySegment.NULL, old);
-                if (((MemorySegment) SA_HANDLER.get(old, 0L)).address() != 0) {
-                    continue; // someone else's signal (or ignored): not ours to take
+            int signal = firstFree(min, max, candidate -> {
+                try {
+                    call(candidate, MemorySegment.NULL, old);
+                } catch (Throwable t) {
+                    throw CapturedErrno.rethrow(t);
                 }
-                SA_HANDLER.set(act, 0L, HANDLER);
-                SA_FLAGS.set(act, 0L, SA_RESTART);
-                // The handler runs with nothing extra blocked: an empty sa_mask.
-                int emptied = (int) SIGEMPTYSET.invokeExact(act.asSlice(SA_MASK, SIGSET_SIZE));
-                if (emptied != 0) {
-                    throw KvmException.call("sigemptyset", emptied);
-                }
-                call(signal, act, MemorySegment.NULL);
-                return signal;
+                // SIG_DFL is the null handler; SIG_IGN (1) or a handler means someone else's.
+                return ((MemorySegment) SA_HANDLER.get(old, 0L)).address() == 0;
+            });
+            SA_HANDLER.set(act, 0L, HANDLER);
+            SA_FLAGS.set(act, 0L, SA_RESTART);
+            // The handler runs with nothing extra blocked: an empty sa_mask.
+            int emptied = (int) SIGEMPTYSET.invokeExact(act.asSlice(SA_MASK, SIGSET_SIZE));
+            if (emptied != 0) {
+                throw KvmException.call("sigemptyset", emptied);
             }
+            call(signal, act, MemorySegment.NULL);
+            return signal;
         } catch (Throwable t) {
             throw CapturedErrno.rethrow(t);
         }
-        throw new IllegalStateException("no free real-time signal between " + min + " and " + (max - 3)
+    }
+
+    /**
+     * The signal to take: the first real-time signal from {@code min} whose disposition is
+     * still the default, leaving out the last three ({@code SIGRTMAX - 2} is the JDK's NIO
+     * interrupt signal, and the top ones are where other runtimes look first).
+     *
+     * @param min glibc's {@code SIGRTMIN}
+     * @param max glibc's {@code SIGRTMAX}
+     * @param free whether a signal still has its default disposition
+     * @return the signal
+     * @throws IllegalStateException if every candidate is taken
+     */
+    static int firstFree(int min, int max, IntPredicate free) {
+        int last = Math.min(max - 3, KERNEL_SIGRTMAX - 3);
+        for (int signal = min; signal <= last; signal++) {
+            if (free.test(signal)) {
+                return signal;
+            }
+        }
+        throw new IllegalStateException("no free real-time signal from " + min + " to " + last
                 + " to kick vCPU threads with: every one already has a handler");
+    }
+
+    /**
+     * The handler and flags installed for a signal now, for tests.
+     *
+     * @param signal the signal
+     * @return {@code {handler address, sa_flags}}
+     */
+    static long[] disposition(int signal) {
+        // The struct is written by sigaction during the call only; sized by layout.
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment old = scratch.allocate(SIGACTION);
+            call(signal, MemorySegment.NULL, old);
+            return new long[] {((MemorySegment) SA_HANDLER.get(old, 0L)).address(), (int) SA_FLAGS.get(old, 0L)};
+        } catch (Throwable t) {
+            throw CapturedErrno.rethrow(t);
+        }
+    }
+
+    /**
+     * The address of the handler Tern installs.
+     *
+     * @return libc's {@code abs}
+     */
+    static long handlerAddress() {
+        return HANDLER.address();
     }
 
     private static void call(int signal, MemorySegment act, MemorySegment old) throws Throwable {

@@ -13,7 +13,8 @@ import java.util.OptionalLong;
 /**
  * The register state of a stopped x86-64 vCPU: what {@link KvmVcpu#saveState()} reads and
  * {@link KvmVcpu#loadState(VcpuState)} writes, enough for a guest that uses no interrupts and
- * no AVX to continue exactly where it stopped in another VM. Immutable.
+ * no AVX to continue exactly where it stopped in another VM, including an exception, interrupt
+ * or NMI caught half-delivered and the interrupt shadow. Immutable.
  *
  * <p>Stream format, version {@value #VERSION} (the payload of the {@code "cpu"} device section,
  * see {@link VcpuSection}); every number big-endian, each struct the fields of its
@@ -30,6 +31,12 @@ import java.util.OptionalLong;
  * kvm_fpu    411 bytes  fpr[8][16] u8, fcw u16, fsw u16, ftwx u8, last_opcode u16,
  *                       last_ip u64, last_dp u64, xmm[16][16] u8, mxcsr u32
  * msrs       u32 count (at most {@value #MAX_MSRS}), then count x (index u32, value u64)
+ * events      64 bytes  kvm_vcpu_events: exception (injected nr has_error_code pending: 4 x u8,
+ *                       error_code u32), interrupt (injected nr soft shadow: 4 x u8),
+ *                       nmi (injected pending masked pad: 4 x u8), sipi_vector u32, flags u32,
+ *                       smi (smm pending smm_inside_nmi latched_init: 4 x u8),
+ *                       triple_fault.pending u8, reserved[26] u8, exception_has_payload u8,
+ *                       exception_payload u64
  * </pre>
  */
 public final class VcpuState {
@@ -43,12 +50,14 @@ public final class VcpuState {
     private final byte[] fpu;
     private final int[] msrIndices;
     private final long[] msrValues;
+    private final byte[] events;
 
     /** Takes ownership of the arrays (structs in native byte order). */
-    VcpuState(byte[] regs, byte[] sregs, byte[] fpu, int[] msrIndices, long[] msrValues) {
+    VcpuState(byte[] regs, byte[] sregs, byte[] fpu, int[] msrIndices, long[] msrValues, byte[] events) {
         check(regs, KvmStructs.REGS, "kvm_regs");
         check(sregs, KvmStructs.SREGS, "kvm_sregs");
         check(fpu, KvmStructs.FPU, "kvm_fpu");
+        check(events, KvmStructs.VCPU_EVENTS, "kvm_vcpu_events");
         if (msrIndices.length != msrValues.length || msrIndices.length > MAX_MSRS) {
             throw new IllegalArgumentException("MSR indices and values differ in number or exceed " + MAX_MSRS);
         }
@@ -57,6 +66,7 @@ public final class VcpuState {
         this.fpu = fpu;
         this.msrIndices = msrIndices;
         this.msrValues = msrValues;
+        this.events = events;
     }
 
     private static void check(byte[] struct, MemoryLayout layout, String name) {
@@ -127,6 +137,10 @@ public final class VcpuState {
         return msrValues;
     }
 
+    byte[] events() {
+        return events;
+    }
+
     /**
      * Writes the state in the format of version {@value #VERSION}.
      *
@@ -142,6 +156,7 @@ public final class VcpuState {
             out.writeInt(msrIndices[i]);
             out.writeLong(msrValues[i]);
         }
+        LayoutCodec.write(KvmStructs.VCPU_EVENTS, MemorySegment.ofArray(events), out);
     }
 
     /**
@@ -174,14 +189,16 @@ public final class VcpuState {
             indices[i] = in.readInt();
             values[i] = in.readLong();
         }
-        return new VcpuState(regs, sregs, fpu, indices, values);
+        byte[] events = new byte[(int) KvmStructs.VCPU_EVENTS.byteSize()];
+        LayoutCodec.read(KvmStructs.VCPU_EVENTS, MemorySegment.ofArray(events), in);
+        return new VcpuState(regs, sregs, fpu, indices, values, events);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof VcpuState other && Arrays.equals(regs, other.regs) && Arrays.equals(sregs, other.sregs)
                 && Arrays.equals(fpu, other.fpu) && Arrays.equals(msrIndices, other.msrIndices)
-                && Arrays.equals(msrValues, other.msrValues);
+                && Arrays.equals(msrValues, other.msrValues) && Arrays.equals(events, other.events);
     }
 
     @Override

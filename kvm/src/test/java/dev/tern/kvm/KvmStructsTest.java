@@ -98,6 +98,23 @@ class KvmStructsTest {
     }
 
     @Test
+    void kvmVcpuEvents() {
+        assertEquals(64, KvmStructs.VCPU_EVENTS.byteSize());
+        assertEquals(64, LayoutCodec.encodedSize(KvmStructs.VCPU_EVENTS));
+        assertEquals(4, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "exception", "error_code"));
+        assertEquals(8, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "interrupt"));
+        assertEquals(11, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "interrupt", "shadow"));
+        assertEquals(12, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "nmi"));
+        assertEquals(16, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "sipi_vector"));
+        assertEquals(20, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "flags"));
+        assertEquals(24, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "smi"));
+        assertEquals(28, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "triple_fault"));
+        assertEquals(29, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "reserved"));
+        assertEquals(55, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "exception_has_payload"));
+        assertEquals(56, KvmStructs.offset(KvmStructs.VCPU_EVENTS, "exception_payload"));
+    }
+
+    @Test
     void glibcSigaction() {
         assertEquals(152, VcpuSignal.SIGACTION.byteSize());
         assertEquals(8, KvmStructs.offset(VcpuSignal.SIGACTION, "sa_mask"));
@@ -120,6 +137,18 @@ class KvmStructsTest {
         assertEquals(44615L, KvmIoctls.KVM_SET_TSS_ADDR.number());
         assertEquals(1074310728L, KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR.number());
         assertEquals(44609L, KvmIoctls.KVM_CREATE_VCPU.number());
+        assertEquals(2151722655L, KvmIoctls.KVM_GET_VCPU_EVENTS.number());
+        assertEquals(1077980832L, KvmIoctls.KVM_SET_VCPU_EVENTS.number());
+    }
+
+    @Test
+    void requestsCarryTheirStructSize() {
+        assertEquals(312, KvmIoctls.KVM_GET_SREGS.argumentSize());
+        assertEquals(416, KvmIoctls.KVM_SET_FPU.argumentSize());
+        assertEquals(144, KvmIoctls.KVM_GET_REGS.argumentSize());
+        assertEquals(8, KvmIoctls.KVM_GET_MSRS.argumentSize());
+        assertEquals(0, KvmIoctls.KVM_RUN.argumentSize());
+        assertEquals(16383, IoctlRequest.iowr("max", 0xFF, 0xFF, 16383).argumentSize());
     }
 
     @Test

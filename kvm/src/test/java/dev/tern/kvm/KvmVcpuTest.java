@@ -132,7 +132,31 @@ class KvmVcpuTest {
     }
 
     @Test
-    void lifeCycleErrors() {
+    void registerIoctlsNeedANativeStructOfTheRequestsSize() {
+        try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT);
+                java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                    () -> guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_SREGS, arena.allocate(311)));
+            assertTrue(small.getMessage().startsWith("KVM_GET_SREGS needs a native struct of 312 bytes, got "),
+                    small.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_REGS, MemorySegment.ofArray(new byte[144])));
+            guest.vcpu.registerIoctl(KvmIoctls.KVM_GET_SREGS, arena.allocate(KvmStructs.SREGS));
+        }
+    }
+
+    @Test
+    void closingANeverStartedVcpuEndsIt() throws InterruptedException {
+        try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT)) {
+            assertFalse(guest.vcpu.awaitEnd(Duration.ZERO));
+            guest.vcpu.close();
+            assertTrue(guest.vcpu.awaitEnd(Duration.ZERO));
+            assertEquals(VcpuRunState.CLOSED, guest.vcpu.state());
+        }
+    }
+
+    @Test
+    void lifeCycleErrors() throws InterruptedException {
         try (CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, HLT)) {
             KvmVcpu vcpu = guest.vcpu;
             assertEquals(0, vcpu.id());
@@ -151,6 +175,7 @@ class KvmVcpuTest {
             vcpu.close();
             vcpu.close();
             assertEquals(VcpuRunState.CLOSED, vcpu.state());
+            assertTrue(vcpu.awaitEnd(Duration.ZERO));
             assertEquals(List.of(), guest.vm.vcpus());
             assertEquals("vCPU 0 is closed", assertThrows(IllegalStateException.class, vcpu::start).getMessage());
             assertEquals("vCPU 0 is closed", assertThrows(IllegalStateException.class, vcpu::saveState).getMessage());

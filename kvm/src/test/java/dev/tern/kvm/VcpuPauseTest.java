@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -154,6 +156,36 @@ class VcpuPauseTest {
                 assertEquals(paused, counter(guest), "counter moved while paused, cycle " + cycle);
                 assertEquals(0x1000, guest.vcpu.saveState().register("rip") & ~0x7, "RIP inside the loop");
                 guest.vcpu.resume();
+            }
+        }
+    }
+
+    @Test
+    void pausingOneVcpuLeavesTheOtherRunning() throws InterruptedException {
+        try (Kvm kvm = Kvm.open(); CodeGuest guest = new CodeGuest(kvm, VcpuIoHandler.NONE, SILENT_COUNTER)) {
+            // vCPU 1 runs the same loop at 0x2000 on the counter at 0x600: inc dword [0x600]; jmp back.
+            byte[] second = HexFormat.of().parseHex("ff0500060000" + "ebf8");
+            MemorySegment.copy(second, 0, guest.ram.memory(), JAVA_BYTE, 0x2000, second.length);
+            KvmVcpu other = guest.vm.createVcpu(1, VcpuIoHandler.NONE);
+            FlatProtectedMode.enter(other, 0x2000);
+            guest.vcpu.start();
+            other.start();
+            assertTrue(Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList()
+                    .containsAll(List.of("tern-vcpu-0", "tern-vcpu-1")));
+            for (int cycle = 0; cycle < 50; cycle++) {
+                KvmVcpu paused = cycle % 2 == 0 ? guest.vcpu : other;
+                long pausedCounter = cycle % 2 == 0 ? 0x500 : 0x600;
+                long runningCounter = cycle % 2 == 0 ? 0x600 : 0x500;
+                paused.pause();
+                int frozen = guest.ram.memory().get(JAVA_INT, pausedCounter);
+                int moving = guest.ram.memory().get(JAVA_INT, runningCounter);
+                long deadline = System.nanoTime() + LONG.toNanos();
+                while (guest.ram.memory().get(JAVA_INT, runningCounter) == moving) {
+                    assertTrue(System.nanoTime() - deadline < 0, "the other vCPU stopped too, cycle " + cycle);
+                    Thread.onSpinWait();
+                }
+                assertEquals(frozen, guest.ram.memory().get(JAVA_INT, pausedCounter), "cycle " + cycle);
+                paused.resume();
             }
         }
     }

@@ -46,7 +46,9 @@ class VcpuStateTest {
             indices[i] = random.nextInt();
             values[i] = random.nextLong();
         }
-        return new VcpuState(regs, sregs, fpu, indices, values);
+        byte[] events = new byte[64];
+        random.nextBytes(events);
+        return new VcpuState(regs, sregs, fpu, indices, values, events);
     }
 
     private static byte[] bytes(VcpuState state) throws IOException {
@@ -64,7 +66,7 @@ class VcpuStateTest {
         for (int seed = 0; seed < 20; seed++) {
             VcpuState state = randomState(seed, seed % 13);
             byte[] bytes = bytes(state);
-            assertEquals(144 + 292 + 411 + 4 + 12 * (seed % 13), bytes.length);
+            assertEquals(144 + 292 + 411 + 4 + 12 * (seed % 13) + 64, bytes.length);
             VcpuState back = parse(bytes, 1);
             assertEquals(state, back);
             assertArrayEquals(bytes, bytes(back));
@@ -86,6 +88,10 @@ class VcpuStateTest {
         assertEquals(selector, ((bytes[156] & 0xFF) << 8) | (bytes[157] & 0xFF));
         // The MSR count follows the three structs.
         assertEquals(1, new DataInputStream(new ByteArrayInputStream(bytes, 847, 4)).readInt());
+        // The events follow the one MSR entry; their flags (u32 at 20) come big-endian.
+        int flags = MemorySegment.ofArray(state.events()).get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 20);
+        assertEquals(flags, new DataInputStream(new ByteArrayInputStream(bytes, 851 + 12 + 20, 4)).readInt());
+        assertEquals(851 + 12 + 64, bytes.length);
     }
 
     @Test
