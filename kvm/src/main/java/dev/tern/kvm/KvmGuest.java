@@ -10,9 +10,12 @@ import dev.tern.api.guest.RamBlock;
 import dev.tern.api.guest.VcpuControl;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -152,6 +155,27 @@ public final class KvmGuest implements Guest, AutoCloseable {
     static DirtyTrackingMode defaultDirtyTracking(KvmVm vm) {
         return vm.hasExtension(KvmCapabilities.MANUAL_DIRTY_LOG_PROTECT2) ? DirtyTrackingMode.MANUAL_CLEAR
                 : DirtyTrackingMode.BITMAP;
+    }
+
+    /**
+     * The dirty-tracking modes this host offers: always {@link DirtyTrackingMode#BITMAP};
+     * {@link DirtyTrackingMode#MANUAL_CLEAR} with {@code KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2};
+     * {@link DirtyTrackingMode#RING} with {@code KVM_CAP_DIRTY_LOG_RING(_ACQ_REL)}.
+     *
+     * @return the modes, asked of a scratch VM
+     * @throws KvmException if {@code /dev/kvm} is unusable
+     */
+    public static Set<DirtyTrackingMode> supportedDirtyTracking() {
+        Set<DirtyTrackingMode> modes = EnumSet.of(DirtyTrackingMode.BITMAP);
+        try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
+            if (vm.hasExtension(KvmCapabilities.MANUAL_DIRTY_LOG_PROTECT2)) {
+                modes.add(DirtyTrackingMode.MANUAL_CLEAR);
+            }
+            if (vm.hasExtension(KvmCapabilities.DIRTY_LOG_RING_ACQ_REL) || vm.hasExtension(KvmCapabilities.DIRTY_LOG_RING)) {
+                modes.add(DirtyTrackingMode.RING);
+            }
+        }
+        return Collections.unmodifiableSet(modes);
     }
 
     /**
