@@ -44,6 +44,7 @@ final class Demo {
     static final long MAX_BANDWIDTH = 10_000_000_000L;
 
     private static final Duration CHILD_START = Duration.ofSeconds(60);
+    private static final Duration FIRST_PASS = Duration.ofSeconds(10);
     private static final Duration MIGRATION_LIMIT = Duration.ofSeconds(40);
     private static final Duration REPORT_WAIT = Duration.ofSeconds(30);
     private static final Duration CHILD_EXIT = Duration.ofSeconds(30);
@@ -111,7 +112,8 @@ final class Demo {
             out.println(INDENT + "tern " + String.join(" ", destinationArgs));
 
             guest.start();
-            section("Source: this JVM, " + guest.kind() + " running");
+            section("Source: this JVM, " + guest.kind() + ", running");
+            awaitFirstPass(guest);
             long before = guest.pagesWritten();
             Thread.sleep(500);
             out.printf(Locale.ROOT, "%sthe guest writes %,d pages/s; pass counter %d%n", INDENT,
@@ -125,6 +127,17 @@ final class Demo {
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * Waits (at most {@link #FIRST_PASS}) for the guest's first pass: a KVM guest's first sweep
+     * faults in every page of its RAM, so its writing rate is only typical after it.
+     */
+    private static void awaitFirstPass(HostedGuest guest) throws InterruptedException {
+        long deadline = System.nanoTime() + FIRST_PASS.toNanos();
+        while (guest.passes() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MILLIS);
         }
     }
 
