@@ -278,7 +278,9 @@ public final class KvmVcpu implements AutoCloseable {
 
     /**
      * Reads the register state: {@code KVM_GET_REGS}, {@code KVM_GET_SREGS},
-     * {@code KVM_GET_FPU} and {@code KVM_GET_MSRS} (the {@link VcpuRegisters#SAVED_MSRS} this vCPU can read).
+     * {@code KVM_GET_FPU}, {@code KVM_GET_MSRS} (of the TSC, SYSENTER, SYSCALL, PAT,
+     * KERNEL_GS_BASE, TSC_AUX and MISC_ENABLE MSRs, those this vCPU has) and
+     * {@code KVM_GET_VCPU_EVENTS}.
      *
      * @return the state
      * @throws IllegalStateException if the vCPU is running or closed
@@ -296,7 +298,8 @@ public final class KvmVcpu implements AutoCloseable {
 
     /**
      * Writes a register state saved by {@link #saveState()}, here or on another vCPU:
-     * {@code KVM_SET_REGS}, {@code KVM_SET_FPU}, {@code KVM_SET_SREGS}, {@code KVM_SET_MSRS}.
+     * {@code KVM_SET_REGS}, {@code KVM_SET_FPU}, {@code KVM_SET_SREGS}, {@code KVM_SET_MSRS},
+     * {@code KVM_SET_VCPU_EVENTS}.
      *
      * @param state the state
      * @throws IllegalStateException if the vCPU is running or closed

@@ -123,37 +123,6 @@ class VcpuDirtyRingTest {
     }
 
     @Test
-    void resyncFindsPushesThatRestartedElsewhere() {
-        for (int i = 0; i < 5; i++) {
-            push(0, i);
-        }
-        assertEquals(5, harvest());
-        assertEquals(5, kernelReset());
-        // A kernel that restarts at entry 0 instead of entry 5.
-        dirtyIndex = 0;
-        resetIndex = 0;
-        push(1, 100);
-        push(1, 101);
-        assertEquals(0, harvest(), "entry 5 is not dirty");
-        assertEquals(true, ring.resync());
-        assertEquals(8, ring.fetchIndex(), "entry 0 of the next lap");
-        assertEquals(2, harvest());
-        assertEquals("1:100", seen.get(5));
-        assertEquals("1:101", seen.get(6));
-    }
-
-    @Test
-    void resyncLeavesAConformingRingAlone() {
-        assertEquals(false, ring.resync(), "empty ring");
-        push(0, 1);
-        push(0, 2);
-        assertEquals(false, ring.resync(), "the dirty run starts at the fetch index");
-        assertEquals(0, ring.fetchIndex());
-        assertEquals(2, harvest());
-        assertEquals(false, ring.resync(), "only RESET entries");
-    }
-
-    @Test
     void sizeIsChecked() {
         assertEquals("a dirty ring of 6 entries needs a power of two and 96 bytes, got 128",
                 assertThrows(IllegalArgumentException.class, () -> new VcpuDirtyRing(0, gfns, 6)).getMessage());
