@@ -48,6 +48,9 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private boolean closed;
     // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
     private VcpuDirtyRing.Sink observer = NO_OBSERVER;
+    // Guarded by lock: the pending bitmap record() used last, valid while it is in `pending`.
+    private int lastSlot = -1;
+    private long[] lastWords;
 
     private RingDirtyTracker(KvmVm vm, int entries, int capability) {
         this.vm = vm;
@@ -135,6 +138,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         try {
             ensureOpen();
             pending.clear();
+            lastSlot = -1;
         } finally {
             lock.unlock();
         }
@@ -180,6 +184,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
                 }
             }
             pending.remove(slot.slot());
+            lastSlot = -1;
             return count;
         } finally {
             lock.unlock();
@@ -267,7 +272,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             // Not a page of any slot Tern can register: KVM caps a slot below 2^37 pages.
             return;
         }
-        long[] words = pending.get(slot);
+        // Entries come in runs of one slot: skip the map lookup (and its boxing) within a run.
+        long[] words = slot == lastSlot ? lastWords : pending.get(slot);
         if (words == null || words.length <= word) {
             int length = words == null ? 64 : words.length;
             while (length <= word) {
@@ -276,6 +282,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             words = words == null ? new long[length] : Arrays.copyOf(words, length);
             pending.put(slot, words);
         }
+        lastSlot = slot;
+        lastWords = words;
         words[(int) word] |= 1L << (offset & 63);
     }
 
@@ -332,6 +340,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             closed = true;
             byVcpu.clear();
             pending.clear();
+            lastSlot = -1;
             // Unmaps every ring: no harvest can run, they all take the lock and see `closed`.
             rings.close();
         } finally {
