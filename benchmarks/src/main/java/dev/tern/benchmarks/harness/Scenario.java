@@ -11,11 +11,13 @@ import java.util.function.LongFunction;
  *
  * @param name the name on the command line and in the table
  * @param engine {@link Engine#TERN} (in this JVM) or {@link Engine#QEMU} (two QEMU 7.2 processes)
+ * @param guest what a Tern scenario migrates: core's reference guest or a KVM guest (ignored by QEMU)
  * @param ramBytes the guest's RAM
  * @param filledPerMille pages in a thousand filled with data before the migration
  *     ({@link RamPattern}); the rest is zero
  * @param pattern what a filled page holds
- * @param workload what a Tern guest's vCPUs do, given the RAM size (QEMU's {@code -M none} has no vCPU)
+ * @param workload what a Tern guest's vCPUs do, given the RAM size (QEMU's {@code -M none} has no vCPU);
+ *     a KVM guest runs it as {@link KvmSweepRange#of} says
  * @param maxBandwidth {@code max-bandwidth}, bytes per second
  * @param downtimeLimitMillis {@code downtime-limit}
  * @param autoConverge whether the {@code auto-converge} capability is on
@@ -24,7 +26,7 @@ import java.util.function.LongFunction;
  *     same migration over the plain socket), if any
  * @param limit how long the migration may take before the harness cancels it
  */
-record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, RamPattern.Kind pattern,
+record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int filledPerMille, RamPattern.Kind pattern,
         LongFunction<Workload> workload, long maxBandwidth, long downtimeLimitMillis, boolean autoConverge,
         Transfer transfer, Optional<String> baseline, Duration limit) {
 
@@ -36,6 +38,7 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, R
     Scenario {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(guest, "guest");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(workload, "workload");
         Objects.requireNonNull(transfer, "transfer");
@@ -44,7 +47,7 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, R
     }
 
     /**
-     * A scenario over the plain socket with random page data and no baseline.
+     * A reference-guest scenario over the plain socket with random page data and no baseline.
      *
      * @param name the name
      * @param engine the engine
@@ -58,7 +61,7 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, R
      */
     Scenario(String name, Engine engine, long ramBytes, int filledPerMille, LongFunction<Workload> workload,
             long maxBandwidth, long downtimeLimitMillis, boolean autoConverge, Duration limit) {
-        this(name, engine, ramBytes, filledPerMille, RamPattern.Kind.RANDOM, workload, maxBandwidth,
+        this(name, engine, GuestKind.REFERENCE, ramBytes, filledPerMille, RamPattern.Kind.RANDOM, workload, maxBandwidth,
                 downtimeLimitMillis, autoConverge, Transfer.plain(), Optional.empty(), limit);
     }
 
@@ -85,6 +88,39 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, R
         }
     }
 
+    /** What a Tern scenario migrates. */
+    enum GuestKind {
+        /** Core's {@code ReferenceGuest}: Java threads as vCPUs, a software dirty log. */
+        REFERENCE("reference"),
+        /** A {@code KvmGuest}: real vCPUs running the sweep guest, KVM's dirty log; needs {@code /dev/kvm}. */
+        KVM("kvm");
+
+        private final String label;
+
+        GuestKind(String label) {
+            this.label = label;
+        }
+
+        /**
+         * The name in the table.
+         *
+         * @return {@code reference} or {@code kvm}
+         */
+        String label() {
+            return label;
+        }
+    }
+
+    /**
+     * The table's guest column.
+     *
+     * @return {@code reference} or {@code kvm} for Tern; {@code none} for QEMU, whose
+     *     {@code -M none} machine has no vCPU
+     */
+    String guestColumn() {
+        return engine == Engine.QEMU ? "none" : guest.label();
+    }
+
     /**
      * Says what the guest is, for the log.
      *
@@ -93,7 +129,9 @@ record Scenario(String name, Engine engine, long ramBytes, int filledPerMille, R
     String describe() {
         String data = pattern == RamPattern.Kind.RANDOM ? "random data" : "half-compressible data";
         String content = filledPerMille == 0 ? "all zero" : (filledPerMille / 10.0) + "% of pages " + data;
-        String load = engine == Engine.QEMU ? "no vCPU (-M none, -S)" : switch (workload.apply(ramBytes)) {
+        String load = engine == Engine.QEMU ? "no vCPU (-M none, -S)"
+                : guest == GuestKind.KVM ? KvmSweepRange.of(workload.apply(ramBytes), ramBytes).describe()
+                : switch (workload.apply(ramBytes)) {
             case Workload.Idle _ -> "1 vCPU idle";
             case Workload.SequentialSweep sweep -> "1 vCPU sweeping " + ((sweep.toOffset() - sweep.fromOffset()) >> 20)
                     + " MiB at full speed";
