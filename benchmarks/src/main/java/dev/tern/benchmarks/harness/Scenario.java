@@ -20,15 +20,15 @@ import java.util.function.LongFunction;
  *     a KVM guest runs it as {@link KvmSweepRange#of} says
  * @param maxBandwidth {@code max-bandwidth}, bytes per second
  * @param downtimeLimitMillis {@code downtime-limit}
- * @param autoConverge whether the {@code auto-converge} capability is on
+ * @param autoConverge the {@code auto-converge} capability with its throttle steps, empty when off
  * @param transfer plain socket, multifd or compress, set on both ends
  * @param baseline the scenario of the same engine this one is compared with in the table (the
  *     same migration over the plain socket), if any
  * @param limit how long the migration may take before the harness cancels it
  */
 record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int filledPerMille, RamPattern.Kind pattern,
-        LongFunction<Workload> workload, long maxBandwidth, long downtimeLimitMillis, boolean autoConverge,
-        Transfer transfer, Optional<String> baseline, Duration limit) {
+        LongFunction<Workload> workload, long maxBandwidth, long downtimeLimitMillis,
+        Optional<AutoConverge> autoConverge, Transfer transfer, Optional<String> baseline, Duration limit) {
 
     /**
      * Checks the members.
@@ -41,6 +41,7 @@ record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int 
         Objects.requireNonNull(guest, "guest");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(workload, "workload");
+        Objects.requireNonNull(autoConverge, "autoConverge");
         Objects.requireNonNull(transfer, "transfer");
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(limit, "limit");
@@ -56,13 +57,14 @@ record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int 
      * @param workload what a Tern guest's vCPUs do
      * @param maxBandwidth {@code max-bandwidth}
      * @param downtimeLimitMillis {@code downtime-limit}
-     * @param autoConverge whether {@code auto-converge} is on
+     * @param autoConverge whether {@code auto-converge} is on, with QEMU's default throttle steps
      * @param limit the time limit
      */
     Scenario(String name, Engine engine, long ramBytes, int filledPerMille, LongFunction<Workload> workload,
             long maxBandwidth, long downtimeLimitMillis, boolean autoConverge, Duration limit) {
         this(name, engine, GuestKind.REFERENCE, ramBytes, filledPerMille, RamPattern.Kind.RANDOM, workload, maxBandwidth,
-                downtimeLimitMillis, autoConverge, Transfer.plain(), Optional.empty(), limit);
+                downtimeLimitMillis, autoConverge ? Optional.of(AutoConverge.QEMU_DEFAULTS) : Optional.empty(),
+                Transfer.plain(), Optional.empty(), limit);
     }
 
     /** Which implementation migrates. */
@@ -85,6 +87,41 @@ record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int 
          */
         String label() {
             return label;
+        }
+    }
+
+    /**
+     * The {@code auto-converge} capability's throttle steps: the first throttle and each further
+     * step, applied at the syncs where the guest dirtied more than half of what was sent.
+     *
+     * @param initialPercent {@code cpu-throttle-initial}, 1 to 99
+     * @param incrementPercent {@code cpu-throttle-increment}, 1 to 99
+     */
+    record AutoConverge(int initialPercent, int incrementPercent) {
+        /** QEMU's defaults: 20%, then 10% more per step. */
+        static final AutoConverge QEMU_DEFAULTS = new AutoConverge(20, 10);
+
+        /**
+         * Checks the ranges QEMU accepts.
+         *
+         * @throws IllegalArgumentException if a step is outside 1 to 99
+         */
+        AutoConverge {
+            if (initialPercent < 1 || initialPercent > 99 || incrementPercent < 1 || incrementPercent > 99) {
+                throw new IllegalArgumentException("throttle steps are 1 to 99: " + initialPercent + ", "
+                        + incrementPercent);
+            }
+        }
+
+        /**
+         * Says what is set, for the log and the note column.
+         *
+         * @return {@code auto-converge on} with QEMU's defaults, otherwise for example
+         *     {@code auto-converge on (throttle 50% + 20%)}
+         */
+        String describe() {
+            return equals(QEMU_DEFAULTS) ? "auto-converge on"
+                    : "auto-converge on (throttle " + initialPercent + "% + " + incrementPercent + "%)";
         }
     }
 
@@ -139,7 +176,7 @@ record Scenario(String name, Engine engine, GuestKind guest, long ramBytes, int 
             case Workload.HotSet hot -> "hot-set writes, " + hot.pagesPerSecond() + " pages/s";
         };
         return RamSize.label(ramBytes) + ", " + content + ", " + load + ", max-bandwidth " + maxBandwidth
-                + " B/s, downtime-limit " + downtimeLimitMillis + " ms" + (autoConverge ? ", auto-converge on" : "") + ", "
+                + " B/s, downtime-limit " + downtimeLimitMillis + " ms" + autoConverge.map(a -> ", " + a.describe()).orElse("") + ", "
                 + transfer.describe();
     }
 }

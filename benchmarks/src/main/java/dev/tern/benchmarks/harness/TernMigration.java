@@ -66,12 +66,14 @@ final class TernMigration {
             destination.migrateIncoming("tcp:127.0.0.1:0");
             SocketAddress.Inet address = (SocketAddress.Inet) destination.queryMigrate().socketAddress().orElseThrow()
                     .getFirst();
-            if (scenario.autoConverge()) {
+            MigrateSetParameters.Builder parameters = MigrateSetParameters.builder().maxBandwidth(scenario.maxBandwidth())
+                    .downtimeLimit(scenario.downtimeLimitMillis());
+            scenario.autoConverge().ifPresent(a -> {
                 source.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.AUTO_CONVERGE, true)));
-            }
+                parameters.cpuThrottleInitial(a.initialPercent()).cpuThrottleIncrement(a.incrementPercent());
+            });
             setTransfer(source, false);
-            source.setParameters(MigrateSetParameters.builder().maxBandwidth(scenario.maxBandwidth())
-                    .downtimeLimit(scenario.downtimeLimitMillis()).build());
+            source.setParameters(parameters.build());
             long start = System.nanoTime();
             source.migrate("tcp:127.0.0.1:" + address.port());
             return follow(source, destination, src, dst, start);
@@ -185,7 +187,7 @@ final class TernMigration {
 
     /** The note column: the run's findings, after what the scenario set that a reader must know. */
     private String note(String findings) {
-        return scenario.autoConverge() ? "auto-converge on; " + findings : findings;
+        return scenario.autoConverge().map(a -> a.describe() + "; " + findings).orElse(findings);
     }
 
     /** No switchover within the limit: cancel, and check that the source guest runs on. */

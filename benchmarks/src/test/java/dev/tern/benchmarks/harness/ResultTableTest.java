@@ -40,7 +40,7 @@ class ResultTableTest {
     void measurementFromQueryMigrate() throws Exception {
         Scenario scenario = new Scenario("multifd-4ch-zstd-1g", Scenario.Engine.TERN, Scenario.GuestKind.REFERENCE,
                 1L << 30, 1000,
-                RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(), 1, 300, false,
+                RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(), 1, 300, Optional.empty(),
                 Transfer.multifd(4, MultiFdCompression.ZSTD), Optional.of("multifd-off-1g"), Duration.ofSeconds(1));
         Measurement m = Measurement.of(scenario, "completed", QmpJson.parse("{\"status\": \"completed\", "
                 + "\"setup-time\": 50, \"downtime\": 10, \"total-time\": 1050, \"ram\": {\"transferred\": 500000000, "

@@ -103,7 +103,8 @@ class ScenariosTest {
             assertEquals(kvm ? Scenario.GuestKind.KVM : Scenario.GuestKind.REFERENCE, s.guest(), name);
             assertEquals(kvm ? Optional.of("ref-" + name.substring(4)) : Optional.empty(), s.baseline(), name);
             boolean sweep = name.contains("-sweep-");
-            assertEquals(sweep, s.autoConverge(), "auto-converge exactly on the sweeping rows: " + name);
+            assertEquals(sweep ? Optional.of(new Scenario.AutoConverge(50, 20)) : Optional.empty(), s.autoConverge(),
+                    "auto-converge exactly on the sweeping rows: " + name);
             assertEquals(sweep ? 0 : 100, s.filledPerMille(), name);
             assertEquals(sweep ? Duration.ofSeconds(60) : Duration.ofSeconds(120), s.limit(), name);
         }
@@ -124,12 +125,23 @@ class ScenariosTest {
         assertTrue(idle.startsWith("1 GiB, 10.0% of pages random data, 1 KVM vCPU sweeping 1 page at 0x100000 (idle), "),
                 idle);
         String sweep = ALL.get("kvm-sweep-4064m").describe();
-        assertTrue(sweep.contains("1 KVM vCPU sweeping 4063 MiB at full speed") && sweep.contains("auto-converge on"),
+        assertTrue(sweep.contains("1 KVM vCPU sweeping 4063 MiB at full speed") && sweep.contains("auto-converge on (throttle 50% + 20%)"),
                 sweep);
         assertTrue(ALL.get("ref-sweep-1g").describe().contains("1 vCPU sweeping 1023 MiB at full speed"));
         assertEquals("kvm", ALL.get("kvm-idle-1g").guestColumn());
         assertEquals("reference", ALL.get("ref-idle-1g").guestColumn());
         assertEquals("none", ALL.get("qemu-idle-4g").guestColumn());
+    }
+
+    @Test
+    void autoConvergeStepsAreCheckedAndDescribed() {
+        assertEquals("auto-converge on", Scenario.AutoConverge.QEMU_DEFAULTS.describe());
+        assertEquals("auto-converge on (throttle 50% + 20%)", new Scenario.AutoConverge(50, 20).describe());
+        assertEquals(Optional.of(Scenario.AutoConverge.QEMU_DEFAULTS), ALL.get("sweep-1g-autoconverge").autoConverge());
+        assertEquals(Optional.empty(), ALL.get("sweep-1g").autoConverge());
+        assertEquals(99, new Scenario.AutoConverge(99, 1).initialPercent(), "the edges are accepted");
+        assertThrows(IllegalArgumentException.class, () -> new Scenario.AutoConverge(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Scenario.AutoConverge(20, 100));
     }
 
     @Test
