@@ -78,18 +78,20 @@ public final class KvmGuest implements Guest, AutoCloseable {
             // The VM outlives the device descriptor it was created from.
             this.vm = kvm.createVm();
         }
+        KvmDirtyTracker created = null;
         try {
             vm.setTssAddr(SweepGuest.TSS_ADDRESS);
             vm.setIdentityMapAddr(SweepGuest.IDENTITY_MAP_ADDRESS);
             this.ram = vm.createMemorySlot(0, 0, b.ramSize, false);
             DirtyTrackingMode mode = b.mode != null ? b.mode : defaultDirtyTracking(vm);
             // Before the first vCPU: a dirty ring cannot be enabled afterwards.
-            this.tracker = KvmDirtyTracker.create(vm, mode);
-            List<KvmVcpu> created = new ArrayList<>();
+            created = KvmDirtyTracker.create(vm, mode);
+            this.tracker = created;
+            List<KvmVcpu> made = new ArrayList<>();
             for (int i = 0; i < b.vcpus; i++) {
-                created.add(vm.createVcpu(i, serial.port(i)));
+                made.add(vm.createVcpu(i, serial.port(i)));
             }
-            this.vcpus = List.copyOf(created);
+            this.vcpus = List.copyOf(made);
             if (!incoming) {
                 for (int i = 0; i < b.vcpus; i++) {
                     byte[] code = programs.get(i).code();
@@ -100,6 +102,10 @@ public final class KvmGuest implements Guest, AutoCloseable {
             }
         } catch (RuntimeException e) {
             vm.close();
+            if (created != null) {
+                // The rings mapped from the vCPUs created so far.
+                created.close();
+            }
             throw e;
         }
         this.block = new SlotRamBlock(RAM_BLOCK, ram);
