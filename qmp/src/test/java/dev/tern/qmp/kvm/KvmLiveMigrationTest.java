@@ -138,6 +138,33 @@ class KvmLiveMigrationTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aRefusedMigrationLeavesTheSourceGuestRunningAndIntact() throws Exception {
+        try (KvmGuest source = KvmGuest.builder().ramSize(64 * MIB).build();
+                MigrationControl src = MigrationControl.create(source, StartMode.RUNNING);
+                KvmGuest destination = KvmGuest.builder().ramSize(32 * MIB).buildIncoming();
+                MigrationControl dst = MigrationControl.create(destination, StartMode.INCOMING)) {
+            source.start();
+            await("the source guest's first pass", src, () -> source.passes() >= 1);
+            src.setParameters(MigrateSetParameters.builder().maxBandwidth(10_000_000_000L).downtimeLimit(30_000).build());
+            src.migrate(listen(dst, "tcp"));
+            // The destination's pc.ram is half the size: it refuses the stream.
+            await("the destination to fail", dst, () -> status(dst) == MigrationStatus.FAILED);
+            awaitStatus(src, MigrationStatus.FAILED);
+            assertEquals(RunState.INMIGRATE, dst.runState());
+            assertEquals(0, destination.passes() + destination.startMarks(), "the destination guest never ran");
+            assertEquals(RunState.RUNNING, src.runState());
+            assertTrue(source.vcpus().orElseThrow().running());
+            long passes = source.passes();
+            await("the source guest to go on", src, () -> source.passes() > passes + 2);
+            src.stop();
+            for (SweepRamCheck check : source.checkRam()) {
+                assertTrue(check.consistent(), check.message());
+            }
+            assertTrue(source.failure().isEmpty());
+        }
+    }
+
     /** Total time, downtime and throughput as query-migrate reports them, for the test's output. */
     static String figures(MigrationInfo done) {
         var ram = done.ram().orElseThrow();
