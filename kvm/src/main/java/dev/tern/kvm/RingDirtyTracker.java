@@ -22,11 +22,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * that ring, resets it and says how long the vCPU is to sleep (spec 11.6: the dirty limit acts
  * through that sleep), so the vCPU re-enters the guest only once its ring has room.
  *
+ * <p>A sync sees what is in the rings: on hosts that buffer dirty pages in hardware (Intel
+ * PML) a running vCPU's last writes reach its ring at its next exit, so a sync that must be
+ * complete (the one before switchover) runs with the vCPUs paused, as QEMU's does.
+ *
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     /** The largest pending bitmap: the largest Java array, 2^31 - 8 words of 64 pages. */
     private static final int MAX_PENDING_WORDS = Integer.MAX_VALUE - 8;
+    /**
+     * Ring-full exits in a row with nothing to harvest after which the vCPU is stopped. On a
+     * kernel that keeps to the protocol a second one in a row cannot happen (the reset after the
+     * first lets the vCPU run); the PVM host this was written on gets there at high dirty rates.
+     */
+    static final int MAX_EMPTY_RING_FULLS = 10_000;
     private static final VcpuDirtyRing.Sink NO_OBSERVER = (slot, offset) -> { };
 
     private final KvmVm vm;
@@ -44,6 +54,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Long> ringFullSleepMicros = new ConcurrentHashMap<>();
     // Guarded by lock: KVM_EXIT_DIRTY_RING_FULL exits served, by vCPU id.
     private final Map<Integer, Long> ringFullExits = new HashMap<>();
+    // Guarded by lock: ring-full exits in a row that found nothing to harvest, by vCPU id.
+    private final Map<Integer, Integer> emptyRingFulls = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
     // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
@@ -226,6 +238,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
      * @return how long the vCPU is to sleep before it runs again, in microseconds
      *     ({@link #setRingFullSleep})
      * @throws IllegalStateException if the tracker is closed (the vCPU cannot run on)
+     * @throws KvmException if the ring was found empty {@link #MAX_EMPTY_RING_FULLS} times in a row
      */
     long ringFull(int vcpu) {
         lock.lock();
@@ -236,7 +249,14 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             if (ring == null) {
                 throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
             }
-            harvestLocked(ring);
+            if (harvestLocked(ring) > 0) {
+                emptyRingFulls.remove(vcpu);
+            } else if (emptyRingFulls.merge(vcpu, 1, Integer::sum) >= MAX_EMPTY_RING_FULLS) {
+                // Without this the vCPU would spin in and out of KVM_RUN for ever.
+                throw KvmException.vcpuStopped(vcpu, "KVM_EXIT_DIRTY_RING_FULL (31) " + MAX_EMPTY_RING_FULLS
+                        + " times in a row with no dirty entry to harvest: the kernel's ring no longer"
+                        + " matches its entries");
+            }
         } finally {
             lock.unlock();
         }
