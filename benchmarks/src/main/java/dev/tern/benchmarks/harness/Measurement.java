@@ -12,6 +12,7 @@ import java.util.Optional;
  *
  * @param scenario the scenario's name
  * @param engine {@code tern} or {@code qemu 7.2}
+ * @param guest {@code reference} or {@code kvm} for Tern, {@code none} for QEMU ({@link Scenario#guestColumn})
  * @param transfer how the pages travelled (plain socket, multifd or compress)
  * @param baseline the scenario this one is compared with in the same run, if any
  * @param outcome {@code completed}, {@code no switchover} (cancelled at the time limit) or {@code failed}
@@ -23,7 +24,7 @@ import java.util.Optional;
  * @param throttlePercent the highest {@code cpu-throttle-percentage} seen
  * @param note anything else worth a column (RAM check, dirty rate, errors)
  */
-record Measurement(String scenario, String engine, Transfer transfer, Optional<String> baseline, String outcome,
+record Measurement(String scenario, String engine, String guest, Transfer transfer, Optional<String> baseline, String outcome,
         long totalMillis, long setupMillis, long downtimeMillis, long transferredBytes, long passes,
         long throttlePercent, String note) {
 
@@ -35,6 +36,7 @@ record Measurement(String scenario, String engine, Transfer transfer, Optional<S
     Measurement {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(guest, "guest");
         Objects.requireNonNull(transfer, "transfer");
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(outcome, "outcome");
@@ -74,9 +76,9 @@ record Measurement(String scenario, String engine, Transfer transfer, Optional<S
             total = elapsedMillis;
             remark = (note.isEmpty() ? "" : note + "; ") + "total-time 0 reported, harness clock used";
         }
-        return new Measurement(scenario.name(), scenario.engine().label(), scenario.transfer(), scenario.baseline(),
-                outcome, total, info.path("setup-time").asLong(0), info.path("downtime").asLong(-1), transferred,
-                ram.path("dirty-sync-count").asLong(0), throttlePercent, remark);
+        return new Measurement(scenario.name(), scenario.engine().label(), scenario.guestColumn(), scenario.transfer(),
+                scenario.baseline(), outcome, total, info.path("setup-time").asLong(0), info.path("downtime").asLong(-1),
+                transferred, ram.path("dirty-sync-count").asLong(0), throttlePercent, remark);
     }
 
     /**
@@ -87,8 +89,8 @@ record Measurement(String scenario, String engine, Transfer transfer, Optional<S
      * @return a {@code failed} measurement with the error in the note
      */
     static Measurement failed(Scenario scenario, Exception error) {
-        return new Measurement(scenario.name(), scenario.engine().label(), scenario.transfer(), scenario.baseline(),
-                "failed", 0, 0, -1, 0, 0, 0, String.valueOf(error.getMessage()));
+        return new Measurement(scenario.name(), scenario.engine().label(), scenario.guestColumn(), scenario.transfer(),
+                scenario.baseline(), "failed", 0, 0, -1, 0, 0, 0, String.valueOf(error.getMessage()));
     }
 
     /**
@@ -113,8 +115,8 @@ record Measurement(String scenario, String engine, Transfer transfer, Optional<S
         Measurement m = completed.get((completed.size() - 1) / 2);
         String spread = "median of " + completed.size() + (completed.size() == runs.size() ? "" : " completed of " + runs.size())
                 + " runs, total " + completed.getFirst().totalMillis() + ".." + completed.getLast().totalMillis() + " ms";
-        return new Measurement(m.scenario(), m.engine(), m.transfer(), m.baseline(), m.outcome(), m.totalMillis(),
-                m.setupMillis(), m.downtimeMillis(), m.transferredBytes(), m.passes(), m.throttlePercent(),
+        return new Measurement(m.scenario(), m.engine(), m.guest(), m.transfer(), m.baseline(), m.outcome(),
+                m.totalMillis(), m.setupMillis(), m.downtimeMillis(), m.transferredBytes(), m.passes(), m.throttlePercent(),
                 m.note().isEmpty() ? spread : m.note() + "; " + spread);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tern.benchmarks.harness;
 
+import dev.tern.kvm.KvmGuest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -7,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The end-to-end migration harness: migrates guests over TCP loopback and reports QEMU's
@@ -36,7 +39,17 @@ import java.util.Set;
  *     1 GiB, every page half-compressible data, the guest idle; the same with {@code qemu-} first;
  * <li>group {@code compress}: {@code compress-off-256m}, {@code compress-1t-256m},
  *     {@code compress-2t-256m} (the legacy {@code compress} capability, compress-threads 1 and 2),
- *     the same guest with 256 MiB; the same with {@code qemu-} first.
+ *     the same guest with 256 MiB; the same with {@code qemu-} first;
+ * <li>group {@code kvm}: live migration of a real KVM guest ({@code KvmGuest}, one vCPU running
+ *     QEMU's A-B sweep, the host's default dirty tracking) of 1 GiB and 4064 MiB (the largest
+ *     KVM guest), idle ({@code kvm-idle-...}: the vCPU rewrites one page, 10% of the pages random
+ *     data) and sweeping ({@code kvm-sweep-...}: all of RAM above 1 MiB at full speed, with
+ *     {@code auto-converge}), each compared with its reference-guest twin ({@code ref-...}: core's
+ *     reference guest, idle or sweeping the same range, the same RAM contents and settings). The
+ *     note says whether the destination's RAM equals the source's at the stop point, passes
+ *     QEMU's check of the sweep (spec 15.2), and, resumed with {@code cont}, counts on from the
+ *     migrated pass count. Needs a usable {@code /dev/kvm}; without one the KVM rows and their
+ *     twins are skipped with a line saying why.
  * </ul>
  * Before the first scenario of each engine and page path (plain, multifd with each compression,
  * compress) the harness migrates an unreported 256 MiB warm-up guest the same way, so that class
@@ -76,13 +89,24 @@ public final class MigrationHarness {
                 words.add(args[i]);
             }
         }
+        Map<String, Scenario> all = Scenarios.all(limit);
         List<Scenario> selected;
         try {
-            selected = Scenarios.select(Scenarios.all(limit), words);
+            selected = Scenarios.select(all, words);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
+        }
+        // asked only when needed: opening /dev/kvm is the harness's only native call
+        Optional<String> noKvm = selected.stream().anyMatch(MigrationHarness::needsKvm) ? KvmGuest.unusableReason()
+                : Optional.empty();
+        if (noKvm.isPresent()) {
+            List<Scenario> runnable = Scenarios.select(all, words, s -> !needsKvm(s));
+            out.println();
+            out.println("== " + selected.stream().filter(s -> !runnable.contains(s)).map(Scenario::name)
+                    .collect(Collectors.joining(", ")) + ": skipped, no usable /dev/kvm (" + noKvm.get() + ")");
+            selected = runnable;
         }
         Optional<Path> qemu = QemuMigration.installed();
         List<Measurement> results = new ArrayList<>();
@@ -106,6 +130,10 @@ public final class MigrationHarness {
         }
         out.println();
         ResultTable.print(results, out);
+    }
+
+    private static boolean needsKvm(Scenario s) {
+        return s.engine() == Scenario.Engine.TERN && s.guest() == Scenario.GuestKind.KVM;
     }
 
     private static Measurement run(Scenario s, Optional<Path> qemu, PrintStream out) throws InterruptedException {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * has a baseline, its ratios to it; then Tern/QEMU ratios for each scenario run by both.
  */
 final class ResultTable {
-    private static final String ROW = "%-26s %-9s %-7s %-11s %-14s %9s %9s %9s %12s %9s %8s %7s %9s  %s%n";
+    private static final String ROW = "%-26s %-9s %-9s %-7s %-11s %-14s %9s %9s %9s %12s %9s %8s %7s %9s  %s%n";
 
     private ResultTable() {
     }
@@ -23,10 +23,10 @@ final class ResultTable {
      * @param out where to print
      */
     static void print(List<Measurement> results, PrintStream out) {
-        out.printf(Locale.ROOT, ROW, "scenario", "engine", "multifd", "compression", "outcome", "total ms", "setup ms",
+        out.printf(Locale.ROOT, ROW, "scenario", "engine", "guest", "multifd", "compression", "outcome", "total ms", "setup ms",
                 "downtime", "transferred", "MB/s", "vs base", "passes", "throttle", "note");
         for (Measurement m : results) {
-            out.printf(Locale.ROOT, ROW, m.scenario(), m.engine(), m.transfer().channelsColumn(),
+            out.printf(Locale.ROOT, ROW, m.scenario(), m.engine(), m.guest(), m.transfer().channelsColumn(),
                     m.transfer().compressionColumn(), m.outcome(), m.totalMillis(), m.setupMillis(),
                     m.downtimeMillis() < 0 ? "-" : m.downtimeMillis() + " ms",
                     String.format(Locale.ROOT, "%.1f MiB", m.transferredBytes() / 1048576.0),
@@ -42,9 +42,10 @@ final class ResultTable {
                 continue;
             }
             Measurement b = base.get();
-            out.printf(Locale.ROOT, "%s vs %s: total-time %s, throughput %s, transferred %s%n", m.scenario(),
-                    b.scenario(), ratio(m.totalMillis(), b.totalMillis()), ratio(m.throughputMBps(), b.throughputMBps()),
-                    ratio(m.transferredBytes(), b.transferredBytes()));
+            out.printf(Locale.ROOT, "%s vs %s: total-time %s, throughput %s, transferred %s, downtime %s, setup-time %s%n",
+                    m.scenario(), b.scenario(), ratio(m.totalMillis(), b.totalMillis()),
+                    ratio(m.throughputMBps(), b.throughputMBps()), ratio(m.transferredBytes(), b.transferredBytes()),
+                    ratio(m.downtimeMillis(), b.downtimeMillis()), ratio(m.setupMillis(), b.setupMillis()));
         }
         for (Measurement tern : results) {
             Optional<Measurement> qemu = results.stream()

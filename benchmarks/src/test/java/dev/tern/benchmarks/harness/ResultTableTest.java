@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
 class ResultTableTest {
     private static Measurement plain(String scenario, String engine, String outcome, long total, long setup, long downtime,
             long transferred, long passes, long throttle, String note) {
-        return new Measurement(scenario, engine, Transfer.plain(), Optional.empty(), outcome, total, setup, downtime,
-                transferred, passes, throttle, note);
+        return new Measurement(scenario, engine, "reference", Transfer.plain(), Optional.empty(), outcome, total, setup,
+                downtime, transferred, passes, throttle, note);
     }
 
     private static Measurement against(String scenario, String engine, Transfer transfer, String baseline, String outcome,
             long total, long transferred) {
-        return new Measurement(scenario, engine, transfer, Optional.of(baseline), outcome, total, 0, 5, transferred, 1, 0,
-                "");
+        return new Measurement(scenario, engine, "reference", transfer, Optional.of(baseline), outcome, total, 0, 5,
+                transferred, 1, 0, "");
     }
 
     private static String print(List<Measurement> results) {
@@ -38,13 +38,14 @@ class ResultTableTest {
 
     @Test
     void measurementFromQueryMigrate() throws Exception {
-        Scenario scenario = new Scenario("multifd-4ch-zstd-1g", Scenario.Engine.TERN, 1L << 30, 1000,
-                RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(), 1, 300, false,
+        Scenario scenario = new Scenario("multifd-4ch-zstd-1g", Scenario.Engine.TERN, Scenario.GuestKind.REFERENCE,
+                1L << 30, 1000,
+                RamPattern.Kind.HALF_COMPRESSIBLE, ram -> Workload.idle(), 1, 300, Optional.empty(),
                 Transfer.multifd(4, MultiFdCompression.ZSTD), Optional.of("multifd-off-1g"), Duration.ofSeconds(1));
         Measurement m = Measurement.of(scenario, "completed", QmpJson.parse("{\"status\": \"completed\", "
                 + "\"setup-time\": 50, \"downtime\": 10, \"total-time\": 1050, \"ram\": {\"transferred\": 500000000, "
                 + "\"dirty-sync-count\": 3}}"), 0, 0, "RAM identical");
-        assertEquals(new Measurement("multifd-4ch-zstd-1g", "tern", Transfer.multifd(4, MultiFdCompression.ZSTD),
+        assertEquals(new Measurement("multifd-4ch-zstd-1g", "tern", "reference", Transfer.multifd(4, MultiFdCompression.ZSTD),
                 Optional.of("multifd-off-1g"), "completed", 1050, 50, 10, 500_000_000, 3, 0, "RAM identical"), m);
         assertEquals(500.0, m.throughputMBps(), 1e-9, "500 MB in the 1000 ms after setup");
     }
@@ -75,6 +76,7 @@ class ResultTableTest {
         assertEquals(30_000, m.totalMillis(), "the elapsed time stands in for total-time");
         assertEquals(-1, m.downtimeMillis());
         assertEquals("qemu 7.2", m.engine());
+        assertEquals("none", m.guest(), "QEMU's -M none has no vCPU, whatever the scenario's guest kind");
         assertEquals(0, plain("s", "e", "o", 5, 5, 0, 1000, 1, 0, "").throughputMBps());
         Measurement failed = Measurement.failed(scenario, new IllegalStateException("refused"));
         assertEquals("failed", failed.outcome());
@@ -106,18 +108,36 @@ class ResultTableTest {
                 100, 1);
         String text = print(List.of(off, four, qemuOff, qemuFour, compress));
         assertTrue(text.contains("multifd-4ch-zstd-1g vs multifd-off-1g: total-time 0.25x, throughput 2.40x, "
-                + "transferred 0.60x"), text);
+                + "transferred 0.60x, downtime 1.00x, setup-time n/a"), text);
         assertTrue(text.contains("qemu-multifd-4ch-zstd-1g vs qemu-multifd-off-1g: total-time 2.00x"), text);
         assertFalse(text.contains("compress-2t-1g vs"), "its baseline did not run: no ratio");
         String fourRow = text.lines().filter(l -> l.startsWith("multifd-4ch-zstd-1g ")).findFirst().orElseThrow();
-        assertEquals(List.of("multifd-4ch-zstd-1g", "tern", "4", "zstd", "completed", "500", "0", "5", "ms", "572.2",
+        assertEquals(List.of("multifd-4ch-zstd-1g", "tern", "reference", "4", "zstd", "completed", "500", "0", "5", "ms", "572.2",
                 "MiB", "1200", "0.25x", "1", "-"), List.of(fourRow.trim().split(" +")), fourRow);
         String offRow = text.lines().filter(l -> l.startsWith("multifd-off-1g ")).findFirst().orElseThrow();
-        assertTrue(offRow.matches("multifd-off-1g +tern +- +- +completed .*"), offRow);
+        assertTrue(offRow.matches("multifd-off-1g +tern +reference +- +- +completed .*"), offRow);
         String compressRow = text.lines().filter(l -> l.startsWith("compress-2t-1g ")).findFirst().orElseThrow();
-        assertTrue(compressRow.matches("compress-2t-1g +tern +- +compress/2t +completed .*"), compressRow);
-        assertTrue(text.lines().findFirst().orElseThrow().matches("scenario +engine +multifd +compression +outcome .*"
+        assertTrue(compressRow.matches("compress-2t-1g +tern +reference +- +compress/2t +completed .*"), compressRow);
+        assertTrue(text.lines().findFirst().orElseThrow().matches("scenario +engine +guest +multifd +compression +outcome .*"
                 + "MB/s +vs base +passes .*"), text);
+    }
+
+    @Test
+    void kvmRowsShowTheirGuestAndCompareWithTheirReferenceTwin() throws Exception {
+        Scenario kvm = Scenarios.all(Duration.ofSeconds(60)).get("kvm-sweep-1g");
+        Measurement twin = plain("ref-sweep-1g", "tern", "completed", 4000, 20, 100, 3_000_000_000L, 9, 70, "");
+        Measurement row = Measurement.of(kvm, "completed", QmpJson.parse("{\"status\": \"completed\", "
+                + "\"setup-time\": 10, \"downtime\": 50, \"total-time\": 2000, \"ram\": {\"transferred\": "
+                + "1990000000, \"dirty-sync-count\": 6}}"), 0, 60, "RAM identical");
+        assertEquals("kvm", row.guest());
+        assertEquals(Optional.of("ref-sweep-1g"), row.baseline());
+        String text = print(List.of(twin, row));
+        assertTrue(text.contains("kvm-sweep-1g vs ref-sweep-1g: total-time 0.50x, throughput 1.33x, transferred 0.66x,"
+                + " downtime 0.50x, setup-time 0.50x"), text);
+        String kvmRow = text.lines().filter(l -> l.startsWith("kvm-sweep-1g ")).findFirst().orElseThrow();
+        assertEquals(List.of("kvm-sweep-1g", "tern", "kvm", "-", "-", "completed", "2000", "10", "50", "ms", "1897.8",
+                "MiB", "1000", "0.50x", "6", "60%", "RAM", "identical"), List.of(kvmRow.trim().split(" +")), kvmRow);
+        assertFalse(text.contains("Tern/QEMU"), "no QEMU twin of a KVM row");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** The scenario catalogue and the command line's choice of scenarios. */
@@ -87,6 +88,86 @@ class ScenariosTest {
                 assertTrue(order.indexOf(b) < order.indexOf(s.name()), s.name());
             });
         }
+    }
+
+    @Test
+    void kvmGroupPairsEachKvmRowWithItsReferenceTwinRunFirst() {
+        List<String> group = names(List.of("kvm"));
+        assertEquals(List.of("ref-idle-1g", "kvm-idle-1g", "ref-sweep-1g", "kvm-sweep-1g", "ref-idle-4064m",
+                "kvm-idle-4064m", "ref-sweep-4064m", "kvm-sweep-4064m"), group);
+        for (String name : group) {
+            Scenario s = ALL.get(name);
+            assertEquals(Scenario.Engine.TERN, s.engine(), name);
+            assertEquals(Transfer.plain(), s.transfer(), name);
+            boolean kvm = name.startsWith("kvm-");
+            assertEquals(kvm ? Scenario.GuestKind.KVM : Scenario.GuestKind.REFERENCE, s.guest(), name);
+            assertEquals(kvm ? Optional.of("ref-" + name.substring(4)) : Optional.empty(), s.baseline(), name);
+            boolean sweep = name.contains("-sweep-");
+            assertEquals(sweep ? Optional.of(new Scenario.AutoConverge(50, 20)) : Optional.empty(), s.autoConverge(),
+                    "auto-converge exactly on the sweeping rows: " + name);
+            assertEquals(sweep ? 0 : 100, s.filledPerMille(), name);
+            assertEquals(sweep ? Duration.ofSeconds(60) : Duration.ofSeconds(120), s.limit(), name);
+        }
+        assertEquals(1L << 30, ALL.get("kvm-idle-1g").ramBytes());
+        assertEquals(4064L << 20, ALL.get("kvm-sweep-4064m").ramBytes(), "the largest KVM guest, not 4 GiB");
+        Scenario twin = ALL.get("ref-sweep-4064m");
+        Scenario row = ALL.get("kvm-sweep-4064m");
+        assertEquals(twin.ramBytes(), row.ramBytes());
+        assertEquals(twin.workload().apply(twin.ramBytes()), row.workload().apply(row.ramBytes()),
+                "both guests sweep the same range");
+        assertEquals(twin.maxBandwidth(), row.maxBandwidth());
+        assertEquals(twin.downtimeLimitMillis(), row.downtimeLimitMillis());
+    }
+
+    @Test
+    void kvmRowsDescribeTheSweepTheKvmGuestRuns() {
+        String idle = ALL.get("kvm-idle-1g").describe();
+        assertTrue(idle.startsWith("1 GiB, 10.0% of pages random data, 1 KVM vCPU sweeping 1 page at 0x100000 (idle), "),
+                idle);
+        String sweep = ALL.get("kvm-sweep-4064m").describe();
+        assertTrue(sweep.contains("1 KVM vCPU sweeping 4063 MiB at full speed") && sweep.contains("auto-converge on (throttle 50% + 20%)"),
+                sweep);
+        assertTrue(ALL.get("ref-sweep-1g").describe().contains("1 vCPU sweeping 1023 MiB at full speed"));
+        assertEquals("kvm", ALL.get("kvm-idle-1g").guestColumn());
+        assertEquals("reference", ALL.get("ref-idle-1g").guestColumn());
+        assertEquals("none", ALL.get("qemu-idle-4g").guestColumn());
+    }
+
+    @Test
+    void autoConvergeStepsAreCheckedAndDescribed() {
+        assertEquals("auto-converge on", Scenario.AutoConverge.QEMU_DEFAULTS.describe());
+        assertEquals("auto-converge on (throttle 50% + 20%)", new Scenario.AutoConverge(50, 20).describe());
+        assertEquals(Optional.of(Scenario.AutoConverge.QEMU_DEFAULTS), ALL.get("sweep-1g-autoconverge").autoConverge());
+        assertEquals(Optional.empty(), ALL.get("sweep-1g").autoConverge());
+        assertEquals(99, new Scenario.AutoConverge(99, 1).initialPercent(), "the edges are accepted");
+        assertThrows(IllegalArgumentException.class, () -> new Scenario.AutoConverge(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Scenario.AutoConverge(20, 100));
+    }
+
+    @Test
+    void withoutKvmTheKvmRowsAndTheTwinsOnlyTheyBroughtAreLeftOut() {
+        Predicate<Scenario> noKvm = s -> s.guest() != Scenario.GuestKind.KVM;
+        assertEquals(List.of(), Scenarios.select(ALL, List.of("kvm"), noKvm), "the word matched: no error, nothing runs");
+        assertEquals(List.of(), Scenarios.select(ALL, List.of("kvm-idle-1g"), noKvm));
+        assertEquals(List.of("ref-sweep-1g"), Scenarios.select(ALL, List.of("kvm", "ref-sweep-1g"), noKvm).stream()
+                .map(Scenario::name).toList(), "a twin named on its own still runs");
+        List<String> everything = Scenarios.select(ALL, List.of(), noKvm).stream().map(Scenario::name).toList();
+        assertEquals(ALL.size() - 4, everything.size());
+        assertTrue(everything.stream().noneMatch(n -> n.startsWith("kvm-")), everything.toString());
+        assertThrows(IllegalArgumentException.class, () -> Scenarios.select(ALL, List.of("kvmx"), noKvm));
+        assertEquals(names(List.of("multifd")), Scenarios.select(ALL, List.of("multifd"), noKvm).stream()
+                .map(Scenario::name).toList(), "other groups are not affected");
+    }
+
+    @Test
+    void kvmRowsWarmUpWithAKvmGuest() {
+        assertEquals("tern kvm plain", Scenarios.warmUpKey(ALL.get("kvm-sweep-1g")));
+        assertEquals("tern plain", Scenarios.warmUpKey(ALL.get("ref-sweep-1g")), "the twins share idle-4g's warm-up");
+        Scenario w = Scenarios.warmUp(ALL.get("kvm-idle-4064m"));
+        assertEquals(Scenario.GuestKind.KVM, w.guest());
+        assertEquals(Scenarios.WARM_UP_RAM, w.ramBytes());
+        assertEquals("warm-up tern kvm plain", w.name());
+        assertEquals(Scenario.GuestKind.REFERENCE, Scenarios.warmUp(ALL.get("idle-4g")).guest());
     }
 
     @Test
