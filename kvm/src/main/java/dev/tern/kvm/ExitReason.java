@@ -20,6 +20,9 @@ final class ExitReason {
     /** {@code KVM_EXIT_INTERNAL_ERROR}: KVM could not handle an exit (for example emulation failed). */
     static final int INTERNAL_ERROR = 17;
 
+    /** {@code KVM_EXIT_DIRTY_RING_FULL}: the vCPU's dirty ring is full; harvest and reset it before running again. */
+    static final int DIRTY_RING_FULL = 31;
+
     /** {@code KVM_EXIT_IO_IN}, {@code KVM_EXIT_IO_OUT}: {@code kvm_run.io.direction}. */
     static final int IO_OUT = 1;
 

@@ -47,6 +47,13 @@ final class KvmIoctls {
     static final IoctlRequest KVM_CLEAR_DIRTY_LOG =
             IoctlRequest.iowr("KVM_CLEAR_DIRTY_LOG", KVMIO, 0xC0, KvmStructs.CLEAR_DIRTY_LOG.byteSize());
 
+    // ---- Dirty tracking (dirty ring) ----
+
+    /** {@code KVM_RESET_DIRTY_RINGS}: re-protects the pages of every harvested ring entry; returns how many. */
+    static final IoctlRequest KVM_RESET_DIRTY_RINGS = IoctlRequest.io("KVM_RESET_DIRTY_RINGS", KVMIO, 0xC7);
+
+    // ---- end of dirty tracking ----
+
     // vCPU ioctls, on a vCPU descriptor.
 
     /** {@code KVM_RUN}: runs the vCPU until an exit. */

@@ -70,6 +70,51 @@ final class KvmStructs {
             JAVA_LONG.withName("first_page"),
             ADDRESS.withName("dirty_bitmap"));
 
+    static final VarHandle CLEAR_DIRTY_LOG_SLOT = field(CLEAR_DIRTY_LOG, "slot");
+    static final VarHandle CLEAR_DIRTY_LOG_NUM_PAGES = field(CLEAR_DIRTY_LOG, "num_pages");
+    static final VarHandle CLEAR_DIRTY_LOG_FIRST_PAGE = field(CLEAR_DIRTY_LOG, "first_page");
+    static final VarHandle CLEAR_DIRTY_LOG_BITMAP = field(CLEAR_DIRTY_LOG, "dirty_bitmap");
+
+    // ---- Dirty tracking (manual clear, dirty ring) ----
+
+    /**
+     * {@code struct kvm_enable_cap}, 104 bytes: the capability, flags (0), four arguments and
+     * 64 bytes of padding the kernel reserves.
+     */
+    static final StructLayout ENABLE_CAP = MemoryLayout.structLayout(
+            JAVA_INT.withName("cap"),
+            JAVA_INT.withName("flags"),
+            MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("args"),
+            MemoryLayout.sequenceLayout(64, JAVA_BYTE).withName("pad"));
+
+    static final VarHandle ENABLE_CAP_CAP = field(ENABLE_CAP, "cap");
+    /** {@code args[0]}, the only argument the dirty-log capabilities take. */
+    static final long ENABLE_CAP_ARG0 = ENABLE_CAP.byteOffset(PathElement.groupElement("args"));
+
+    /**
+     * {@code struct kvm_dirty_gfn}, 16 bytes: one entry of a vCPU's dirty ring.
+     *
+     * <pre>
+     *  0       4       8               16
+     * +-------+-------+---------------+
+     * | flags | slot  |    offset     |
+     * +-------+-------+---------------+
+     *   u32     u32         u64
+     * </pre>
+     *
+     * {@code slot} is the address space in bits 16-31 and the slot id in bits 0-15;
+     * {@code offset} is the page index within the slot.
+     */
+    static final StructLayout DIRTY_GFN = MemoryLayout.structLayout(
+            JAVA_INT.withName("flags"),
+            JAVA_INT.withName("slot"),
+            JAVA_LONG.withName("offset"));
+
+    static final long DIRTY_GFN_FLAGS = DIRTY_GFN.byteOffset(PathElement.groupElement("flags"));
+    static final long DIRTY_GFN_SLOT = DIRTY_GFN.byteOffset(PathElement.groupElement("slot"));
+    static final long DIRTY_GFN_OFFSET = DIRTY_GFN.byteOffset(PathElement.groupElement("offset"));
+
+    // ---- end of dirty tracking ----
     /**
      * {@code struct kvm_run}, the area shared with the kernel at offset 0 of a vCPU descriptor,
      * 2352 bytes on x86-64. The exit information is a union; only the members Tern reads are

@@ -410,7 +410,10 @@ public final class KvmVcpu implements AutoCloseable {
                     int reason = run.get(JAVA_INT, KvmStructs.RUN_EXIT_REASON);
                     // KVM completes a port or MMIO access on the next KVM_RUN.
                     exitPending = reason == ExitReason.IO || reason == ExitReason.MMIO;
-                    String stop = VcpuExits.serve(id, reason, run, io);
+                    RingDirtyTracker ring = dirtyRing;
+                    String stop = reason == ExitReason.DIRTY_RING_FULL && ring != null
+                            ? sleepAfterRingFull(ring.ringFull(id))
+                            : VcpuExits.serve(id, reason, run, io);
                     if (stop != null) {
                         if (stop.isEmpty()) {
                             outcome = VcpuRunState.HALTED;
@@ -477,6 +480,40 @@ public final class KvmVcpu implements AutoCloseable {
             return "";
         }
     }
+
+    // ---- Dirty ring (added for the dirty tracker) ----
+
+    // Set by KvmVm before start() when the VM has a dirty ring: harvests this vCPU's ring on
+    // KVM_EXIT_DIRTY_RING_FULL. Without it, that exit stops the loop as an unexpected one.
+    private volatile RingDirtyTracker dirtyRing;
+
+    /** Makes {@code KVM_EXIT_DIRTY_RING_FULL} harvest this vCPU's ring in {@code ring}. */
+    void dirtyRing(RingDirtyTracker ring) {
+        dirtyRing = ring;
+    }
+
+    /**
+     * After the ring-full harvest: sleeps the dirty-limit time (spec 11.6), ended early by a
+     * pause or close.
+     *
+     * @return null: the loop goes on
+     */
+    private String sleepAfterRingFull(long micros) {
+        long remaining = TimeUnit.MICROSECONDS.toNanos(micros);
+        lock.lock();
+        try {
+            while (remaining > 0 && !pauseRequested && !stopRequested) {
+                remaining = changed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+        return null;
+    }
+
+    // ---- end of dirty ring ----
 
     private void newSlice() {
         sliceStart = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.tern.kvm;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,16 @@ public final class KvmVm implements AutoCloseable {
         } catch (RuntimeException e) {
             vcpuFd.close();
             throw e;
+        }
+        // Dirty tracking: a ring VM maps each new vCPU's ring and lets it harvest on ring-full.
+        if (dirtyTracker instanceof RingDirtyTracker ring) {
+            try {
+                ring.attach(id, vcpuFd.get());
+            } catch (RuntimeException e) {
+                vcpu.close();
+                throw e;
+            }
+            vcpu.dirtyRing(ring);
         }
         vcpus.put(id, vcpu);
         return vcpu;
@@ -170,6 +181,74 @@ public final class KvmVm implements AutoCloseable {
     public synchronized List<MemorySlot> memorySlots() {
         return List.copyOf(slots.values());
     }
+
+    // ---- Dirty tracking ----
+
+    // Guarded by this: the VM's dirty tracker; a VM keeps the first one for its life, as the
+    // capabilities a tracker enables cannot be turned off again.
+    private KvmDirtyTracker dirtyTracker;
+
+    /**
+     * Records {@code tracker} as this VM's dirty tracker, then runs {@code enable} (which turns
+     * on the capability the tracker needs); if {@code enable} fails the VM has no tracker again.
+     *
+     * @throws IllegalStateException if the VM already has one, or is closed
+     */
+    synchronized void attachDirtyTracker(KvmDirtyTracker tracker, Runnable enable) {
+        fd.get();
+        if (dirtyTracker != null) {
+            throw new IllegalStateException("the VM already has a " + dirtyTracker.mode() + " dirty tracker");
+        }
+        if (tracker instanceof RingDirtyTracker && !vcpus.isEmpty()) {
+            throw new IllegalStateException("the dirty ring must be enabled before the VM's first vCPU");
+        }
+        dirtyTracker = tracker;
+        try {
+            enable.run();
+        } catch (RuntimeException e) {
+            dirtyTracker = null;
+            throw e;
+        }
+    }
+
+    /**
+     * {@code KVM_ENABLE_CAP} on the VM descriptor with {@code args[0] = arg0}, the shape of
+     * {@code KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2} and {@code KVM_CAP_DIRTY_LOG_RING}.
+     *
+     * @throws KvmException if the kernel refuses
+     */
+    void enableCap(int capability, long arg0) {
+        // The kernel copies the 104 bytes in during the ioctl; allocate() sizes them by the
+        // layout and zeroes flags, the other arguments and the padding, as the kernel requires.
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment cap = scratch.allocate(KvmStructs.ENABLE_CAP);
+            KvmStructs.ENABLE_CAP_CAP.set(cap, 0L, capability);
+            cap.set(JAVA_LONG, KvmStructs.ENABLE_CAP_ARG0, arg0);
+            Ioctl.call(fd.get(), KvmIoctls.KVM_ENABLE_CAP, cap);
+        }
+    }
+
+    /**
+     * Turns {@code KVM_MEM_LOG_DIRTY_PAGES} on or off for every slot.
+     *
+     * @throws KvmException if an ioctl fails
+     */
+    synchronized void setDirtyLoggingOnAllSlots(boolean enabled) {
+        for (MemorySlot slot : slots.values()) {
+            slot.setDirtyLogging(enabled);
+        }
+    }
+
+    /**
+     * The slot registered under {@code id}, for translating a dirty-ring entry.
+     *
+     * @return the slot, or null
+     */
+    synchronized MemorySlot slotById(int id) {
+        return slots.get(id);
+    }
+
+    // ---- end of dirty tracking ----
 
     /**
      * The VM descriptor, for the slots' ioctls.

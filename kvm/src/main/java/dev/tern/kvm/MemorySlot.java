@@ -195,6 +195,43 @@ public final class MemorySlot implements AutoCloseable {
         }
     }
 
+    // ---- Dirty tracking (manual clear) ----
+
+    /**
+     * {@code KVM_CLEAR_DIRTY_LOG}: re-protects the pages of {@code [firstPage, firstPage +
+     * pageCount)} whose bit is set in {@code bitmap} (bit 0 is {@code firstPage}) and clears
+     * them in KVM's log. Needs {@code KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2} enabled on the VM.
+     *
+     * @param firstPage a multiple of 64
+     * @param pageCount a multiple of 64, or what is left of the slot
+     * @param bitmap native, at least {@code ceil(pageCount / 64) * 8} bytes
+     * @throws KvmException if the ioctl fails ({@code EINVAL} for a misaligned range)
+     */
+    void clearDirtyLog(long firstPage, int pageCount, MemorySegment bitmap) {
+        if (bitmap.byteSize() < DirtyBitmapWords.words(pageCount) * 8) {
+            throw new IllegalArgumentException("the clear bitmap needs " + DirtyBitmapWords.words(pageCount) * 8
+                    + " bytes, got " + bitmap.byteSize());
+        }
+        ensureOpen();
+        // The kernel reads ceil(pageCount / 64) words through the pointer, checked above to
+        // fit in `bitmap`; the struct (24 bytes, by layout) lives for the ioctl only.
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment clear = scratch.allocate(KvmStructs.CLEAR_DIRTY_LOG);
+            KvmStructs.CLEAR_DIRTY_LOG_SLOT.set(clear, 0L, slot);
+            KvmStructs.CLEAR_DIRTY_LOG_NUM_PAGES.set(clear, 0L, pageCount);
+            KvmStructs.CLEAR_DIRTY_LOG_FIRST_PAGE.set(clear, 0L, firstPage);
+            KvmStructs.CLEAR_DIRTY_LOG_BITMAP.set(clear, 0L, bitmap);
+            Ioctl.call(vm.fd(), KvmIoctls.KVM_CLEAR_DIRTY_LOG, clear);
+        }
+    }
+
+    /** The VM the slot belongs to. */
+    KvmVm vm() {
+        return vm;
+    }
+
+    // ---- end of dirty tracking ----
+
     /**
      * Allocates a zeroed bitmap of {@link #dirtyBitmapSize()} bytes, 8-byte aligned, in
      * {@code arena}.

@@ -1,0 +1,314 @@
+package dev.tern.kvm;
+
+import dev.tern.api.guest.DirtyRing;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@link DirtyTrackingMode#RING}: per-vCPU dirty rings ({@code KVM_CAP_DIRTY_LOG_RING_ACQ_REL},
+ * or {@code KVM_CAP_DIRTY_LOG_RING} on kernels without it), enabled on the VM before its first
+ * vCPU and mapped from each vCPU descriptor at page {@link VcpuDirtyRing#PAGE_OFFSET}.
+ *
+ * <p>A harvest collects every ring's dirty entries into per-slot pending bitmaps and then calls
+ * {@code KVM_RESET_DIRTY_RINGS} once; {@link #syncInto} harvests and moves a slot's pending
+ * bits into the engine's bitmap. A vCPU whose ring fills exits with
+ * {@code KVM_EXIT_DIRTY_RING_FULL}; its run loop calls {@link #ringFull(int)}, which harvests
+ * that ring, resets it and says how long the vCPU is to sleep (spec 11.6: the dirty limit acts
+ * through that sleep), so the vCPU re-enters the guest only once its ring has room.
+ *
+ * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
+ */
+final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
+    private static final System.Logger LOG = System.getLogger(RingDirtyTracker.class.getName());
+
+    private final KvmVm vm;
+    private final int entries;
+    private final int capability;
+    // Shared: vCPU threads harvest their own ring on ring-full, the migration thread all rings.
+    // Closed once, with the tracker, which unmaps every ring.
+    private final Arena rings = Arena.ofShared();
+    private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock: the mapped rings by vCPU id.
+    private final Map<Integer, VcpuDirtyRing> byVcpu = new TreeMap<>();
+    // Guarded by lock: pages harvested and not yet synced, by kvm_dirty_gfn.slot (address
+    // space 0, the only one Tern registers, is the plain slot id), grown on demand.
+    private final Map<Integer, long[]> pending = new HashMap<>();
+    private final Map<Integer, Long> ringFullSleepMicros = new ConcurrentHashMap<>();
+    // Guarded by lock: KVM_EXIT_DIRTY_RING_FULL exits served, by vCPU id.
+    private final Map<Integer, Long> ringFullExits = new HashMap<>();
+    // Guarded by lock.
+    private boolean closed;
+
+    private RingDirtyTracker(KvmVm vm, int entries, int capability) {
+        this.vm = vm;
+        this.entries = entries;
+        this.capability = capability;
+    }
+
+    static RingDirtyTracker create(KvmVm vm, int entries) {
+        int capability = KvmCapabilities.DIRTY_LOG_RING_ACQ_REL;
+        // Both answer with the largest ring in bytes.
+        int maxBytes = vm.checkExtension(capability);
+        if (maxBytes <= 0) {
+            capability = KvmCapabilities.DIRTY_LOG_RING;
+            maxBytes = vm.checkExtension(capability);
+        }
+        if (maxBytes <= 0) {
+            throw KvmException.missingCapability("KVM_CAP_DIRTY_LOG_RING");
+        }
+        long entryBytes = KvmStructs.DIRTY_GFN.byteSize();
+        long minEntries = Syscalls.pageSize() / entryBytes;
+        long maxEntries = maxBytes / entryBytes;
+        if (Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("dirty ring size must be a power of two: " + entries);
+        }
+        if (entries < minEntries || entries > maxEntries) {
+            throw new IllegalArgumentException("dirty ring size must be " + minEntries + " to " + maxEntries
+                    + " entries: " + entries);
+        }
+        RingDirtyTracker tracker = new RingDirtyTracker(vm, entries, capability);
+        int cap = capability;
+        vm.attachDirtyTracker(tracker, () -> vm.enableCap(cap, entries * entryBytes));
+        return tracker;
+    }
+
+    /** The capability enabled: {@code KVM_CAP_DIRTY_LOG_RING_ACQ_REL} or {@code KVM_CAP_DIRTY_LOG_RING}. */
+    int capability() {
+        return capability;
+    }
+
+    /**
+     * Maps the ring of a new vCPU; {@link KvmVm} calls it for every vCPU it creates.
+     *
+     * @param vcpu the vCPU id
+     * @param vcpuFd its descriptor
+     * @throws KvmException if the mapping fails
+     */
+    void attach(int vcpu, int vcpuFd) {
+        lock.lock();
+        try {
+            ensureOpen();
+            long bytes = entries * KvmStructs.DIRTY_GFN.byteSize();
+            // KVM serves exactly entries * 16 bytes of kvm_dirty_gfn at page 64 of the vCPU
+            // descriptor; the mapping lives until close(), after the harvests that read it.
+            MemorySegment gfns = Syscalls.mmap(bytes, Syscalls.PROT_READ | Syscalls.PROT_WRITE, Syscalls.MAP_SHARED,
+                    vcpuFd, VcpuDirtyRing.PAGE_OFFSET * Syscalls.pageSize(), rings);
+            byVcpu.put(vcpu, new VcpuDirtyRing(vcpu, gfns, entries));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public DirtyTrackingMode mode() {
+        return DirtyTrackingMode.RING;
+    }
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            ensureOpen();
+            pending.clear();
+        } finally {
+            lock.unlock();
+        }
+        vm.setDirtyLoggingOnAllSlots(true);
+    }
+
+    @Override
+    public void stop() {
+        lock.lock();
+        try {
+            ensureOpen();
+        } finally {
+            lock.unlock();
+        }
+        vm.setDirtyLoggingOnAllSlots(false);
+    }
+
+    @Override
+    public long syncInto(MemorySlot slot, MemorySegment bitmapWords) {
+        BitmapDirtyTracker.checkSlot(vm, slot, bitmapWords);
+        lock.lock();
+        try {
+            ensureOpen();
+            harvestLocked(null);
+            long[] words = pending.get(slot.slot());
+            if (words == null) {
+                return 0;
+            }
+            long slotWords = DirtyBitmapWords.words(slot.pageCount());
+            long lastMask = slot.pageCount() % 64 == 0 ? -1L : (1L << (slot.pageCount() % 64)) - 1;
+            long count = 0;
+            for (int i = 0; i < Math.min(words.length, slotWords); i++) {
+                long bits = words[i];
+                if (i == slotWords - 1) {
+                    // Offsets past the slot's end cannot come from KVM for this slot; drop them.
+                    bits &= lastMask;
+                }
+                if (bits != 0) {
+                    count += Long.bitCount(bits);
+                    long at = i * 8L;
+                    bitmapWords.set(DirtyBitmapWords.ENGINE_WORD, at,
+                            bitmapWords.get(DirtyBitmapWords.ENGINE_WORD, at) | bits);
+                }
+            }
+            pending.remove(slot.slot());
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Harvests every ring into the pending bitmaps and resets them.
+     *
+     * @return the entries harvested
+     */
+    int harvest() {
+        lock.lock();
+        try {
+            ensureOpen();
+            return harvestLocked(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Called on a vCPU's thread when {@code KVM_RUN} returned {@code KVM_EXIT_DIRTY_RING_FULL}:
+     * harvests that vCPU's ring and resets it, so that the vCPU can run again.
+     *
+     * @param vcpu the vCPU id
+     * @return how long the vCPU is to sleep before it runs again, in microseconds
+     *     ({@link #setRingFullSleep})
+     * @throws IllegalStateException if the tracker is closed (the vCPU cannot run on)
+     */
+    long ringFull(int vcpu) {
+        lock.lock();
+        try {
+            ensureOpen();
+            ringFullExits.merge(vcpu, 1L, Long::sum);
+            VcpuDirtyRing ring = byVcpu.get(vcpu);
+            if (ring == null) {
+                throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
+            }
+            if (harvestLocked(ring) == 0 && ring.resync()) {
+                LOG.log(System.Logger.Level.WARNING, "vCPU {0}: the kernel pushed dirty-ring entries away from the"
+                        + " fetch index; harvesting from where they are", vcpu);
+                harvestLocked(ring);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return ringFullSleepMicros.getOrDefault(vcpu, 0L);
+    }
+
+    /** Harvests {@code only} (or every ring if null), then resets if anything was collected. */
+    private int harvestLocked(VcpuDirtyRing only) {
+        int collected = 0;
+        if (only != null) {
+            collected = only.harvest(this::record);
+        } else {
+            for (VcpuDirtyRing ring : byVcpu.values()) {
+                collected += ring.harvest(this::record);
+            }
+        }
+        if (collected > 0 || only != null) {
+            // Once per harvest, after every collected entry was marked RESET; always after a
+            // ring-full harvest, so that the kernel re-checks the ring before the vCPU re-enters.
+            Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
+        }
+        return collected;
+    }
+
+    private void record(int slot, long offset) {
+        if (offset < 0 || offset >>> 6 >= Integer.MAX_VALUE - 8) {
+            return;
+        }
+        int word = (int) (offset >>> 6);
+        long[] words = pending.get(slot);
+        if (words == null || words.length <= word) {
+            long[] grown = new long[Math.max(word + 1, words == null ? 64 : Math.min(Integer.MAX_VALUE - 8,
+                    words.length * 2))];
+            if (words != null) {
+                System.arraycopy(words, 0, grown, 0, words.length);
+            }
+            words = grown;
+            pending.put(slot, words);
+        }
+        words[word] |= 1L << (offset & 63);
+    }
+
+    /**
+     * How many times {@link #ringFull(int)} ran for a vCPU.
+     *
+     * @param vcpu the vCPU id
+     * @return the count
+     */
+    long ringFullExits(int vcpu) {
+        lock.lock();
+        try {
+            return ringFullExits.getOrDefault(vcpu, 0L);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int ringEntries() {
+        return entries;
+    }
+
+    @Override
+    public long pagesReaped(int vcpu) {
+        lock.lock();
+        try {
+            VcpuDirtyRing ring = byVcpu.get(vcpu);
+            return ring == null ? 0 : ring.reaped();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setRingFullSleep(int vcpu, long micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("the ring-full sleep must not be negative: " + micros);
+        }
+        if (micros == 0) {
+            ringFullSleepMicros.remove(vcpu);
+        } else {
+            ringFullSleepMicros.put(vcpu, micros);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            byVcpu.clear();
+            pending.clear();
+            // Unmaps every ring: no harvest can run, they all take the lock and see `closed`.
+            rings.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the RING dirty tracker is closed");
+        }
+    }
+}
