@@ -108,6 +108,12 @@ final class VcpuDirtyRing {
             int index = (at + step) & (entries - 1);
             int previous = (index - 1) & (entries - 1);
             if (flags(index) == F_DIRTY && flags(previous) != F_DIRTY) {
+                // The kernel's reset index is still at the old fetch index: it resets entries
+                // in ring order while they are marked RESET, so the skipped entries are marked
+                // too; otherwise its reset stops there for good and the ring stays full.
+                for (int skipped = 0; skipped < step; skipped++) {
+                    FLAGS.setRelease(gfns, ((at + skipped) & (entries - 1)) * ENTRY + KvmStructs.DIRTY_GFN_FLAGS, F_RESET);
+                }
                 fetchIndex += step;
                 return true;
             }

@@ -143,6 +143,30 @@ class VcpuDirtyRingTest {
     }
 
     @Test
+    void resyncMarksTheSkippedEntriesSoThatTheKernelResetCatchesUp() {
+        for (int i = 0; i < 5; i++) {
+            push(0, i);
+        }
+        assertEquals(5, harvest());
+        assertEquals(5, kernelReset());
+        // The kernel's pushes went on three entries further while its reset index stayed at 5
+        // (seen on a PVM host at ring-full exits): without the skipped entries marked, its reset
+        // would stop at entry 5 for good and the vCPU would exit ring-full forever.
+        dirtyIndex = 8;
+        push(1, 100);
+        push(1, 101);
+        assertEquals(0, harvest(), "entry 5 is not dirty");
+        assertEquals(true, ring.resync());
+        assertEquals(8, ring.fetchIndex());
+        assertEquals(VcpuDirtyRing.F_RESET, flags(5));
+        assertEquals(VcpuDirtyRing.F_RESET, flags(7));
+        assertEquals(2, harvest());
+        assertEquals(5, kernelReset(), "the three skipped entries and the two harvested ones");
+        assertEquals(10, resetIndex);
+        assertEquals(0, flags(0), "entry 8 is entry 0 of a ring of 8");
+    }
+
+    @Test
     void resyncLeavesAConformingRingAlone() {
         assertEquals(false, ring.resync(), "empty ring");
         push(0, 1);

