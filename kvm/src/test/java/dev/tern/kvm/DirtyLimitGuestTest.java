@@ -1,0 +1,88 @@
+package dev.tern.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tern.api.MigrationControl;
+import dev.tern.api.StartMode;
+import dev.tern.api.dirtyrate.DirtyLimitInfo;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * QAPI {@code set-vcpu-dirty-limit}, {@code query-vcpu-dirty-limit} and
+ * {@code cancel-vcpu-dirty-limit} (spec 11.6) on a real KVM guest with a dirty ring, in the
+ * shape of QEMU's {@code /migration/vcpu_dirty_limit} test: the guest's unlimited rate is
+ * measured, the vCPU is limited to a quarter of it, the service's own measurement must come
+ * within QEMU's 25 MB/s of the limit within 20 seconds, and then the guest's rate, taken from
+ * its pass counter, must be below twice the limit (and so below half the unlimited rate). After
+ * the cancel the guest must within 20 seconds again write faster than twice the limit.
+ *
+ * <p>The limit acts only through the sleep of the vCPU at each {@code KVM_EXIT_DIRTY_RING_FULL};
+ * the sweep (8192 pages) is twice the ring (4096 entries), so the ring fills about twice a pass.
+ */
+@RequiresKvm
+@Timeout(120)
+class DirtyLimitGuestTest {
+    private static final System.Logger LOG = System.getLogger(DirtyLimitGuestTest.class.getName());
+    private static final long MIB = 1L << 20;
+    private static final long WINDOW_MS = 2000;
+    private static final int TRIES = 20;
+
+    @Test
+    void aLimitedVcpuSlowsDownToItsLimitAndCancelRestoresItsSpeed() throws InterruptedException {
+        SweepGuestProgram program = new SweepGuestProgram(MIB, 33 * MIB, 1);
+        try (Kvm kvm = Kvm.open();
+                SweepEngineGuest guest = new SweepEngineGuest(kvm, 64 * MIB, program, DirtyTrackingMode.RING);
+                MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
+            DirtyRateGuestTest.awaitPasses(guest, 3);
+            long unlimited = guestRate(guest);
+            long limit = unlimited / 4;
+            assertTrue(limit > 25, () -> "the guest is too slow to be limited: " + unlimited + " MB/s");
+
+            vm.setVcpuDirtyLimit(OptionalLong.of(0), limit);
+            List<DirtyLimitInfo> limits = vm.queryVcpuDirtyLimit();
+            assertEquals(1, limits.size(), limits::toString);
+            assertEquals(0, limits.getFirst().cpuIndex());
+            assertEquals(limit, limits.getFirst().limitRate());
+
+            long serviceRate = -1;
+            for (int i = 0; i < TRIES; i++) {
+                Thread.sleep(1000);
+                serviceRate = vm.queryVcpuDirtyLimit().getFirst().currentRate();
+                if (serviceRate <= limit + 25) {
+                    break;
+                }
+            }
+            long settled = serviceRate;
+            assertTrue(settled <= limit + 25, () -> "the service still measures " + settled + " MB/s against a limit of "
+                    + limit);
+            long limited = guestRate(guest);
+            LOG.log(System.Logger.Level.INFO, "dirty limit: unlimited {0} MB/s, limit {1} MB/s, service measures {2},"
+                    + " the guest writes {3} MB/s", unlimited, limit, settled, limited);
+            assertTrue(limited < 2 * limit, () -> "limited to " + limit + " MB/s, the guest writes " + limited);
+
+            vm.cancelVcpuDirtyLimit(OptionalLong.of(0));
+            assertEquals(List.of(), vm.queryVcpuDirtyLimit());
+            long restored = 0;
+            for (int i = 0; i < TRIES && restored <= 2 * limit; i++) {
+                restored = guestRate(guest);
+            }
+            long after = restored;
+            LOG.log(System.Logger.Level.INFO, "dirty limit cancelled: the guest writes {0} MB/s", after);
+            assertTrue(after > 2 * limit, () -> "after the cancel the guest writes " + after + " MB/s");
+        }
+    }
+
+    /** The guest's write rate in MB/s over {@link #WINDOW_MS}, from its pass counter. */
+    private static long guestRate(SweepEngineGuest guest) throws InterruptedException {
+        long passes = guest.passes();
+        long start = System.nanoTime();
+        Thread.sleep(WINDOW_MS);
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        long bytes = (guest.passes() - passes) * guest.pagesPerPass() * SweepGuestProgram.PAGE;
+        return (bytes >>> 20) * 1000 / elapsedMs;
+    }
+}
