@@ -13,6 +13,8 @@ module dev.tern.qmp {
     requires transitive dev.tern.api;
     // Not used at compile time: puts the engine (MigrationControl.create's provider) on the graph.
     requires dev.tern.core;
+    // The launcher hosts a KVM guest (run --guest kvm, the demo) where /dev/kvm is usable.
+    requires dev.tern.kvm;
     requires transitive com.fasterxml.jackson.databind;
     // The demo starts a second JVM with this one's flags (RuntimeMXBean.getInputArguments).
     requires java.management;

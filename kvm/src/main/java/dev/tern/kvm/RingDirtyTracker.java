@@ -3,6 +3,7 @@ package dev.tern.kvm;
 import dev.tern.api.guest.DirtyRing;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
-    private static final System.Logger LOG = System.getLogger(RingDirtyTracker.class.getName());
+    /** The largest pending bitmap: the largest Java array, 2^31 - 8 words of 64 pages. */
+    private static final int MAX_PENDING_WORDS = Integer.MAX_VALUE - 8;
+    private static final VcpuDirtyRing.Sink NO_OBSERVER = (slot, offset) -> { };
 
     private final KvmVm vm;
     private final int entries;
@@ -43,6 +46,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Long> ringFullExits = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
+    // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
+    private VcpuDirtyRing.Sink observer = NO_OBSERVER;
 
     private RingDirtyTracker(KvmVm vm, int entries, int capability) {
         this.vm = vm;
@@ -99,6 +104,21 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             MemorySegment gfns = Syscalls.mmap(bytes, Syscalls.PROT_READ | Syscalls.PROT_WRITE, Syscalls.MAP_SHARED,
                     vcpuFd, VcpuDirtyRing.PAGE_OFFSET * Syscalls.pageSize(), rings);
             byVcpu.put(vcpu, new VcpuDirtyRing(vcpu, gfns, entries));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a ring that is not a vCPU's, for tests that play the kernel's part.
+     *
+     * @param ring the ring, which the caller keeps alive until this tracker closes
+     */
+    void attach(VcpuDirtyRing ring) {
+        lock.lock();
+        try {
+            ensureOpen();
+            byVcpu.put(ring.vcpu(), ring);
         } finally {
             lock.unlock();
         }
@@ -172,11 +192,23 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
      * @return the entries harvested
      */
     int harvest() {
+        return harvest((slot, offset) -> { });
+    }
+
+    /**
+     * {@link #harvest()}, showing {@code observer} every entry in the order it was collected.
+     *
+     * @param observer sees each entry after it was recorded
+     * @return the entries harvested
+     */
+    int harvest(VcpuDirtyRing.Sink observer) {
         lock.lock();
         try {
             ensureOpen();
+            this.observer = observer;
             return harvestLocked(null);
         } finally {
+            this.observer = NO_OBSERVER;
             lock.unlock();
         }
     }
@@ -199,11 +231,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             if (ring == null) {
                 throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
             }
-            if (harvestLocked(ring) == 0 && ring.resync()) {
-                LOG.log(System.Logger.Level.WARNING, "vCPU {0}: the kernel pushed dirty-ring entries away from the"
-                        + " fetch index; harvesting from where they are", vcpu);
-                harvestLocked(ring);
-            }
+            harvestLocked(ring);
         } finally {
             lock.unlock();
         }
@@ -221,29 +249,34 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             }
         }
         if (collected > 0 || only != null) {
-            // Once per harvest, after every collected entry was marked RESET; always after a
-            // ring-full harvest, so that the kernel re-checks the ring before the vCPU re-enters.
+            // Once per harvest, after every collected entry was marked RESET. Always after a
+            // ring-full harvest, even of nothing: the vCPU exited because KVM counts its ring as
+            // full, and only a reset makes KVM count again (on the PVM host Tern was tested on,
+            // a ring-full exit can come with every entry already harvested).
+            // No argument: the kernel walks every vCPU's ring from its own reset index.
             Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
         }
         return collected;
     }
 
+    /** Sets the page's bit in its slot's pending bitmap, growing it (by doubling) to fit. */
     private void record(int slot, long offset) {
-        if (offset < 0 || offset >>> 6 >= Integer.MAX_VALUE - 8) {
+        observer.dirty(slot, offset);
+        long word = offset >>> 6;
+        if (offset < 0 || word >= MAX_PENDING_WORDS) {
+            // Not a page of any slot Tern can register: KVM caps a slot below 2^37 pages.
             return;
         }
-        int word = (int) (offset >>> 6);
         long[] words = pending.get(slot);
         if (words == null || words.length <= word) {
-            long[] grown = new long[Math.max(word + 1, words == null ? 64 : Math.min(Integer.MAX_VALUE - 8,
-                    words.length * 2))];
-            if (words != null) {
-                System.arraycopy(words, 0, grown, 0, words.length);
+            int length = words == null ? 64 : words.length;
+            while (length <= word) {
+                length = (int) Math.min(MAX_PENDING_WORDS, 2L * length);
             }
-            words = grown;
+            words = words == null ? new long[length] : Arrays.copyOf(words, length);
             pending.put(slot, words);
         }
-        words[word] |= 1L << (offset & 63);
+        words[(int) word] |= 1L << (offset & 63);
     }
 
     /**

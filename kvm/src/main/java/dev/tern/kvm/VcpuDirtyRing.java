@@ -92,39 +92,6 @@ final class VcpuDirtyRing {
         return count;
     }
 
-    /**
-     * Finds where the kernel's pushes went when the entry at the fetch index is not dirty but
-     * others are: the first dirty entry (in ring order from the fetch index) that follows an
-     * entry that is not. A kernel that keeps to the protocol never needs it: it pushes at
-     * exactly the index user space fetches from. The PVM flavour of KVM this was tested on
-     * sometimes restarts its pushes at entry 0 after a reset, which without this leaves a vCPU
-     * in an endless {@code KVM_EXIT_DIRTY_RING_FULL} loop.
-     *
-     * @return true if the fetch index moved
-     */
-    boolean resync() {
-        int at = fetchIndex & (entries - 1);
-        for (int step = 1; step < entries; step++) {
-            int index = (at + step) & (entries - 1);
-            int previous = (index - 1) & (entries - 1);
-            if (flags(index) == F_DIRTY && flags(previous) != F_DIRTY) {
-                // The kernel's reset index is still at the old fetch index: it resets entries
-                // in ring order while they are marked RESET, so the skipped entries are marked
-                // too; otherwise its reset stops there for good and the ring stays full.
-                for (int skipped = 0; skipped < step; skipped++) {
-                    FLAGS.setRelease(gfns, ((at + skipped) & (entries - 1)) * ENTRY + KvmStructs.DIRTY_GFN_FLAGS, F_RESET);
-                }
-                fetchIndex += step;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private int flags(int index) {
-        return (int) FLAGS.getAcquire(gfns, index * ENTRY + KvmStructs.DIRTY_GFN_FLAGS) & F_MASK;
-    }
-
     /** The vCPU id. */
     int vcpu() {
         return vcpu;

@@ -1,6 +1,11 @@
 package dev.tern.kvm;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.BitSet;
+import java.util.Random;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,10 +41,10 @@ class DirtyTrackerLayoutTest {
             KvmStructs.CLEAR_DIRTY_LOG_NUM_PAGES.set(clear, 0L, 0x0506_0708);
             KvmStructs.CLEAR_DIRTY_LOG_FIRST_PAGE.set(clear, 0L, 0x1112_1314_1516_1718L);
             KvmStructs.CLEAR_DIRTY_LOG_BITMAP.set(clear, 0L, MemorySegment.ofAddress(0x2122_2324_2526_2728L));
-            assertEquals(0x0102_0304, clear.get(java.lang.foreign.ValueLayout.JAVA_INT, 0));
-            assertEquals(0x0506_0708, clear.get(java.lang.foreign.ValueLayout.JAVA_INT, 4));
-            assertEquals(0x1112_1314_1516_1718L, clear.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8));
-            assertEquals(0x2122_2324_2526_2728L, clear.get(java.lang.foreign.ValueLayout.JAVA_LONG, 16));
+            assertEquals(0x0102_0304, clear.get(JAVA_INT, 0));
+            assertEquals(0x0506_0708, clear.get(JAVA_INT, 4));
+            assertEquals(0x1112_1314_1516_1718L, clear.get(JAVA_LONG, 8));
+            assertEquals(0x2122_2324_2526_2728L, clear.get(JAVA_LONG, 16));
         }
     }
 
@@ -64,11 +69,38 @@ class DirtyTrackerLayoutTest {
     }
 
     @Test
+    void bitmapWordsOrAgreesWithABitSetOracle() {
+        Random random = new Random(7);
+        try (Arena arena = Arena.ofConfined()) {
+            for (int round = 0; round < 500; round++) {
+                int words = 1 + random.nextInt(40);
+                MemorySegment kernel = arena.allocate(words * 8L, 8);
+                long[] engine = new long[words];
+                for (int i = 0; i < words; i++) {
+                    // Sparse, dense and empty words.
+                    long bits = switch (random.nextInt(3)) {
+                        case 0 -> 0L;
+                        case 1 -> 1L << random.nextInt(64);
+                        default -> random.nextLong();
+                    };
+                    kernel.setAtIndex(JAVA_LONG, i, bits);
+                    engine[i] = random.nextInt(4) == 0 ? random.nextLong() : 0L;
+                }
+                BitSet reported = BitSet.valueOf(kernel.toArray(JAVA_LONG));
+                BitSet expected = BitSet.valueOf(engine);
+                expected.or(reported);
+                assertEquals(reported.cardinality(), DirtyBitmapWords.orInto(kernel, MemorySegment.ofArray(engine), words));
+                assertEquals(expected, BitSet.valueOf(engine));
+            }
+        }
+    }
+
+    @Test
     void bitmapWordsOrAndCount() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment kernel = arena.allocate(24, 8);
-            kernel.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 0b1011L);
-            kernel.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 2, Long.MIN_VALUE);
+            kernel.setAtIndex(JAVA_LONG, 0, 0b1011L);
+            kernel.setAtIndex(JAVA_LONG, 2, Long.MIN_VALUE);
             long[] engine = {0b0110L, 7L, 0L};
             assertEquals(4, DirtyBitmapWords.orInto(kernel, MemorySegment.ofArray(engine), 3));
             assertEquals(0b1111L, engine[0]);

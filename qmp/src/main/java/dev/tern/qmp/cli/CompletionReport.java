@@ -5,7 +5,6 @@ import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
 import dev.tern.api.event.MigrationStatusListener;
 import dev.tern.api.event.Side;
-import dev.tern.core.guest.ReferenceGuest;
 import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,13 +35,13 @@ final class CompletionReport implements AutoCloseable {
     static final String PREFIX = "tern: incoming migration ";
 
     private final MigrationControl vm;
-    private final ReferenceGuest guest;
+    private final HostedGuest guest;
     private final PrintStream out;
     private final CompletableFuture<MigrationStatus> end = new CompletableFuture<>();
     private final MigrationStatusListener listener;
     private final Thread thread;
 
-    private CompletionReport(MigrationControl vm, ReferenceGuest guest, PrintStream out) {
+    private CompletionReport(MigrationControl vm, HostedGuest guest, PrintStream out) {
         this.vm = vm;
         this.guest = guest;
         this.out = out;
@@ -64,7 +63,7 @@ final class CompletionReport implements AutoCloseable {
      * @param out where the line goes
      * @return the report; close it before the VM
      */
-    static CompletionReport start(MigrationControl vm, ReferenceGuest guest, PrintStream out) {
+    static CompletionReport start(MigrationControl vm, HostedGuest guest, PrintStream out) {
         CompletionReport report = new CompletionReport(vm, guest, out);
         vm.addStatusListener(report.listener);
         report.thread.start();
@@ -114,7 +113,7 @@ final class CompletionReport implements AutoCloseable {
                 line = PREFIX + "completed: runstate running, no RAM digest (the guest is writing; "
                         + "send stop before the migration to get one)";
             } else {
-                RamDigest digest = RamDigest.of(guest.ramBlocks());
+                RamDigest digest = RamDigest.of(guest.guest().ramBlocks());
                 line = String.format("%scompleted: RAM sha256:%s (%s), guest passes %d, runstate %s", PREFIX, digest.hex(),
                         Sizes.format(digest.bytes()), guest.passes(), state.qapiName());
             }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tern.api.MigrationControl;
 import dev.tern.api.StartMode;
-import dev.tern.core.guest.ReferenceGuest;
 import dev.tern.qmp.json.QmpJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,8 +16,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code demo}: the library's main job end to end. A reference guest runs in this JVM and
- * writes its memory; a second JVM hosts an empty destination VM ({@code run --incoming defer});
+ * {@code demo}: the library's main job end to end. A guest runs in this JVM and writes its
+ * memory: a real KVM guest (QEMU's A-B sweep on vCPUs under {@code /dev/kvm}) where
+ * {@code /dev/kvm} is usable, Tern's reference guest otherwise or with {@code --guest reference};
+ * the output says which and why; a second JVM hosts an empty destination VM ({@code run --incoming defer});
  * both are driven with QMP exactly as a management tool drives two QEMUs: the destination
  * listens on TCP loopback, the source migrates to it while its guest keeps writing, and the
  * demo prints the progress, both sides' final {@code query-migrate}, and whether the
@@ -32,12 +33,18 @@ final class Demo {
     /** The verdict line's start when they differ (exit status 1). */
     static final String VERDICT_DIFFERENT = "VERDICT: RAM differs";
 
+    /** The line that says the demo migrates a KVM guest. */
+    static final String KVM_LINE = "guest kind: KVM guest, real vCPUs under /dev/kvm";
+    /** The line that says the demo migrates the reference guest. */
+    static final String REFERENCE_LINE = "guest kind: reference guest, Java threads";
+
     /** QEMU's default downtime-limit: the demo needs no special tuning to converge. */
     static final long DOWNTIME_LIMIT_MS = 300;
     /** max-bandwidth: 10 GB/s, more than loopback carries, so the link is the limit, not QEMU's 128 MiB/s default. */
     static final long MAX_BANDWIDTH = 10_000_000_000L;
 
     private static final Duration CHILD_START = Duration.ofSeconds(60);
+    private static final Duration FIRST_PASS = Duration.ofSeconds(10);
     private static final Duration MIGRATION_LIMIT = Duration.ofSeconds(40);
     private static final Duration REPORT_WAIT = Duration.ofSeconds(30);
     private static final Duration CHILD_EXIT = Duration.ofSeconds(30);
@@ -86,7 +93,10 @@ final class Demo {
      */
     int show() throws IOException, InterruptedException {
         out.println("Tern demo: live migration of a running guest between two JVMs over TCP loopback");
-        out.println("guest: " + guestOptions.describe());
+        GuestOptions.Resolved resolved = guestOptions.resolve();
+        GuestOptions options = resolved.options();
+        out.println((options.kind() == GuestKind.KVM ? KVM_LINE : REFERENCE_LINE) + " (" + resolved.reason() + ")");
+        out.println("guest: " + options.describe());
         Path dir = Files.createTempDirectory("tern-demo-");
         Path socket = dir.resolve("destination.qmp");
         // if this JVM is stopped (Ctrl-C), the shutdown hooks end the second JVM and these go after it
@@ -94,15 +104,16 @@ final class Demo {
         socket.toFile().deleteOnExit();
         List<String> destinationArgs = new ArrayList<>(List.of("run", "--qmp", "unix:" + socket, "--incoming", "defer",
                 "--report-digest-on-complete"));
-        destinationArgs.addAll(guestOptions.arguments());
+        destinationArgs.addAll(options.arguments());
         try (ChildVm child = ChildVm.start(jvm, destinationArgs, line -> out.println(INDENT + "[destination] " + line));
-                ReferenceGuest guest = guestOptions.build();
-                MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
+                HostedGuest guest = options.host();
+                MigrationControl vm = MigrationControl.create(guest.guest(), StartMode.RUNNING)) {
             section("Destination: a second JVM (pid " + child.pid() + ") running");
             out.println(INDENT + "tern " + String.join(" ", destinationArgs));
 
             guest.start();
-            section("Source: this JVM, guest running");
+            section("Source: this JVM, " + guest.kind() + ", running");
+            awaitFirstPass(guest);
             long before = guest.pagesWritten();
             Thread.sleep(500);
             out.printf(Locale.ROOT, "%sthe guest writes %,d pages/s; pass counter %d%n", INDENT,
@@ -119,7 +130,18 @@ final class Demo {
         }
     }
 
-    private int migrate(ChildVm child, QmpPeer destination, QmpPeer source, ReferenceGuest guest)
+    /**
+     * Waits (at most {@link #FIRST_PASS}) for the guest's first pass: a KVM guest's first sweep
+     * faults in every page of its RAM, so its writing rate is only typical after it.
+     */
+    private static void awaitFirstPass(HostedGuest guest) throws InterruptedException {
+        long deadline = System.nanoTime() + FIRST_PASS.toNanos();
+        while (guest.passes() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    private int migrate(ChildVm child, QmpPeer destination, QmpPeer source, HostedGuest guest)
             throws IOException, InterruptedException {
         section("Destination: keep the guest paused after the migration (autostart off), listen on TCP");
         call(destination, "stop", QmpJson.object());
@@ -148,7 +170,7 @@ final class Demo {
         printFinal(sourceInfo, destination);
 
         section("RAM at the stop point");
-        RamDigest sourceDigest = RamDigest.of(guest.ramBlocks());
+        RamDigest sourceDigest = RamDigest.of(guest.guest().ramBlocks());
         out.printf("%ssource      sha256:%s  guest passes %d, runstate %s%n", INDENT, sourceDigest.hex(), guest.passes(),
                 source.execute("query-status").path("status").asText());
         Optional<CompletionReport.Reported> reported = CompletionReport.parse(report);

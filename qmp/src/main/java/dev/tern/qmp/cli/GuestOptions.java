@@ -1,6 +1,7 @@
 package dev.tern.qmp.cli;
 
 import dev.tern.core.guest.ReferenceGuest;
+import dev.tern.kvm.KvmGuest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,9 +21,11 @@ import java.util.UUID;
  * @param blockName the RAM block's id string
  * @param uuid the VM's UUID ({@code validate-uuid}), if any
  * @param deviceSection whether the guest migrates its {@code tern-workload} device section
+ * @param kind the reference guest, a KVM guest ({@code --guest kvm}: the sweep on real vCPUs, in
+ *     block {@value #DEFAULT_BLOCK}, with its {@code cpu} and serial sections), or either
  */
 record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String machineType, String blockName,
-        Optional<UUID> uuid, boolean deviceSection) {
+        Optional<UUID> uuid, boolean deviceSection, GuestKind kind) {
     /** Guest pages are 4 KiB, so RAM comes in whole pages. */
     static final long PAGE_SIZE = 4096;
     /** {@code run}'s default RAM: 64 MiB, as the QEMU 7.2 {@code -M none -m 64} peer in the spec. */
@@ -55,6 +58,112 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
         if (nameBytes == 0 || nameBytes > 255) {
             throw new IllegalArgumentException("--block needs a name of 1 to 255 bytes, not '" + blockName + "'");
         }
+        Objects.requireNonNull(kind, "kind");
+        if (kind == GuestKind.KVM) {
+            kvmIncompatibility(workload, blockName, deviceSection).ifPresent(reason -> {
+                throw new IllegalArgumentException("--guest kvm: " + reason);
+            });
+        }
+    }
+
+    /**
+     * Options of the reference guest.
+     *
+     * @param ramBytes the RAM
+     * @param vcpus the vCPUs
+     * @param workload what they do
+     * @param machineType the machine type
+     * @param blockName the RAM block's name
+     * @param uuid the UUID
+     * @param deviceSection whether the workload section migrates
+     */
+    GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String machineType, String blockName,
+            Optional<UUID> uuid, boolean deviceSection) {
+        this(ramBytes, vcpus, workload, machineType, blockName, uuid, deviceSection, GuestKind.REFERENCE);
+    }
+
+    /** Why these options cannot make the KVM guest, which sweeps one block named pc.ram with its sections. */
+    private static Optional<String> kvmIncompatibility(WorkloadSpec workload, String blockName,
+            boolean deviceSection) {
+        if (workload.kind() != WorkloadSpec.Kind.SWEEP) {
+            return Optional.of("the KVM guest runs the sweep workload only, not " + workload.optionValue());
+        }
+        if (!blockName.equals(KvmGuest.RAM_BLOCK)) {
+            return Optional.of("the KVM guest's RAM block is " + KvmGuest.RAM_BLOCK + ", not " + blockName);
+        }
+        if (!deviceSection) {
+            return Optional.of("the KVM guest always migrates its vCPU and serial sections (--no-device-section)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A guest kind decided: {@link GuestKind#AUTO} becomes KVM when {@code /dev/kvm} is usable
+     * and the options allow it, the reference guest otherwise.
+     *
+     * @param options the options, of kind {@link GuestKind#REFERENCE} or {@link GuestKind#KVM}
+     * @param reason why this kind, for the demo's output
+     */
+    record Resolved(GuestOptions options, String reason) {
+    }
+
+    /**
+     * Decides {@link GuestKind#AUTO}; other kinds stay as they are. A KVM guest gets the machine
+     * type {@value KvmGuest#DEFAULT_MACHINE_TYPE} unless another than the reference guest's
+     * default was asked for.
+     *
+     * @return the options to build, and why
+     */
+    Resolved resolve() {
+        return switch (kind) {
+            case REFERENCE -> new Resolved(this, "--guest reference");
+            case KVM -> new Resolved(this, "--guest kvm");
+            case AUTO -> {
+                Optional<String> refused = kvmIncompatibility(workload, blockName, deviceSection).or(KvmGuest::unusableReason);
+                if (refused.isPresent()) {
+                    yield new Resolved(withKind(GuestKind.REFERENCE), "no KVM guest: " + refused.get());
+                }
+                yield new Resolved(withKind(GuestKind.KVM), "/dev/kvm is usable");
+            }
+        };
+    }
+
+    private GuestOptions withKind(GuestKind newKind) {
+        String machine = newKind == GuestKind.KVM && machineType.equals(ReferenceGuest.DEFAULT_MACHINE_TYPE)
+                ? KvmGuest.DEFAULT_MACHINE_TYPE : machineType;
+        return new GuestOptions(ramBytes, vcpus, workload, machine, blockName, uuid, deviceSection, newKind);
+    }
+
+    /**
+     * Builds the guest these options name, paused (its vCPUs run from {@link HostedGuest#start()});
+     * {@link GuestKind#AUTO} is resolved first.
+     *
+     * @return the guest; the caller closes it
+     * @throws IllegalArgumentException if the KVM guest's RAM or vCPUs are out of its range
+     * @throws dev.tern.kvm.KvmException if {@code /dev/kvm} is unusable for a KVM guest
+     */
+    HostedGuest host() {
+        return host(false);
+    }
+
+    /**
+     * Builds the KVM guest as an incoming migration's destination: RAM zero, vCPUs not started.
+     * For the reference guest the same as {@link #host()}.
+     *
+     * @return the guest; the caller closes it
+     */
+    HostedGuest hostIncoming() {
+        return host(true);
+    }
+
+    private HostedGuest host(boolean incoming) {
+        GuestOptions options = resolve().options();
+        if (options.kind() == GuestKind.REFERENCE) {
+            return new HostedGuest.Reference(options.build());
+        }
+        KvmGuest.Builder builder = KvmGuest.builder().ramSize(ramBytes).vcpus(vcpus).machineType(options.machineType());
+        uuid.ifPresent(builder::uuid);
+        return new HostedGuest.Kvm(incoming ? builder.buildIncoming() : builder.build());
     }
 
     /**
@@ -71,7 +180,8 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
     }
 
     /**
-     * Builds the guest, paused (its vCPUs run from {@link ReferenceGuest#start()}).
+     * Builds the reference guest of these options (whatever their kind), paused (its vCPUs run
+     * from {@link ReferenceGuest#start()}).
      *
      * @return the guest; the caller closes it
      */
@@ -99,6 +209,9 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
         if (!deviceSection) {
             words.add("--no-device-section");
         }
+        if (kind != GuestKind.REFERENCE) {
+            words.addAll(List.of("--guest", kind.optionName()));
+        }
         return words;
     }
 
@@ -108,6 +221,11 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
      * @return for example {@code 64 MiB of RAM in block pc.ram, machine tern-reference, 1 vCPU, sweep ...}
      */
     String describe() {
+        if (kind == GuestKind.KVM) {
+            return "KVM guest: " + Sizes.format(ramBytes) + " of RAM in block " + blockName + ", machine " + machineType
+                    + ", " + vcpus + (vcpus == 1 ? " vCPU" : " vCPUs") + ", workload sweep (A-B) from 1 MiB to the end of"
+                    + " RAM on KVM vCPUs";
+        }
         return Sizes.format(ramBytes) + " of RAM in block " + blockName + ", machine " + machineType + ", " + vcpus
                 + (vcpus == 1 ? " vCPU" : " vCPUs") + ", workload " + workload.describe()
                 + (deviceSection ? "" : ", no device section");

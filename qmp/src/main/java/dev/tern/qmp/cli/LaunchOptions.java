@@ -24,7 +24,7 @@ record LaunchOptions(Optional<Path> qmpSocket, Optional<String> incoming, boolea
     /** Options that take no value. */
     private static final Set<String> FLAGS = Set.of("--no-device-section", "--report-digest-on-complete");
     /** The options {@code demo} understands (in their canonical spelling). */
-    private static final Set<String> DEMO_OPTIONS = Set.of("--ram", "--vcpus", "--workload");
+    private static final Set<String> DEMO_OPTIONS = Set.of("--ram", "--vcpus", "--workload", "--guest");
 
     /**
      * Parses the words after the subcommand.
@@ -47,6 +47,9 @@ record LaunchOptions(Optional<Path> qmpSocket, Optional<String> incoming, boolea
         String block = d.blockName();
         Optional<UUID> uuid = d.uuid();
         boolean deviceSection = d.deviceSection();
+        // run hosts the reference guest unless told otherwise; the demo takes KVM where it can
+        GuestKind kind = run ? GuestKind.REFERENCE : GuestKind.AUTO;
+        boolean machineGiven = false;
         for (int i = 0; i < args.size(); i++) {
             String option = canonical(args.get(i));
             if (!run && !DEMO_OPTIONS.contains(option)) {
@@ -75,7 +78,11 @@ record LaunchOptions(Optional<Path> qmpSocket, Optional<String> incoming, boolea
                         : value);
                 case "--vcpus" -> vcpus = count(value);
                 case "--workload" -> workload = WorkloadSpec.parse(value);
-                case "--machine" -> machine = value;
+                case "--machine" -> {
+                    machine = value;
+                    machineGiven = true;
+                }
+                case "--guest" -> kind = GuestKind.parse(value);
                 case "--block" -> block = value;
                 default -> uuid = Optional.of(uuid(value));
             }
@@ -83,8 +90,11 @@ record LaunchOptions(Optional<Path> qmpSocket, Optional<String> incoming, boolea
         if (run && socket.isEmpty()) {
             throw new IllegalArgumentException("run needs --qmp unix:PATH");
         }
+        if (kind == GuestKind.KVM && !machineGiven) {
+            machine = dev.tern.kvm.KvmGuest.DEFAULT_MACHINE_TYPE;
+        }
         return new LaunchOptions(socket, incoming, reportDigest,
-                new GuestOptions(ram, vcpus, workload, machine, block, uuid, deviceSection));
+                new GuestOptions(ram, vcpus, workload, machine, block, uuid, deviceSection, kind));
     }
 
     /** QEMU's spellings of the options it shares with the launcher map to the long names. */
@@ -102,7 +112,7 @@ record LaunchOptions(Optional<Path> qmpSocket, Optional<String> incoming, boolea
 
     private static boolean known(String option) {
         return FLAGS.contains(option) || switch (option) {
-            case "--qmp", "--incoming", "--ram", "--vcpus", "--workload", "--machine", "--block", "--uuid" -> true;
+            case "--qmp", "--incoming", "--ram", "--vcpus", "--workload", "--machine", "--block", "--uuid", "--guest" -> true;
             default -> false;
         };
     }

@@ -8,11 +8,12 @@ import java.util.List;
  *
  * <pre>
  * run  --qmp unix:PATH [--incoming defer|URI] [GUEST OPTIONS] [--report-digest-on-complete]
- *      hosts one reference guest behind a QMP socket until a client sends "quit" or the process
- *      gets SIGTERM; without --incoming the guest runs from the start
- * demo [--ram SIZE] [--vcpus N] [--workload W]
- *      live-migrates a running guest from this JVM to a second one over TCP loopback and
- *      compares their RAM
+ *      hosts one guest (the reference guest, or a KVM guest with --guest kvm) behind a QMP
+ *      socket until a client sends "quit" or the process gets SIGTERM; without --incoming the
+ *      guest runs from the start
+ * demo [--ram SIZE] [--vcpus N] [--workload W] [--guest reference|kvm|auto]
+ *      live-migrates a running guest (a KVM guest where /dev/kvm is usable, by default) from this
+ *      JVM to a second one over TCP loopback and compares their RAM
  * </pre>
  *
  * Run it from the module path after {@code mvn package}:
@@ -23,10 +24,14 @@ public final class Main {
             usage: tern run --qmp unix:PATH [--incoming defer|URI] [--ram SIZE] [--vcpus N]
                             [--workload sweep|random[:PAGES/S]|hotset[:PAGES/S]|idle] [--machine NAME]
                             [--block NAME] [--uuid UUID] [--no-device-section] [--report-digest-on-complete]
-                   tern demo [--ram SIZE] [--vcpus N] [--workload ...]
+                            [--guest reference|kvm|auto]
+                   tern demo [--ram SIZE] [--vcpus N] [--workload ...] [--guest reference|kvm|auto]
             SIZE is bytes or a number with K, M, G or T (binary); RAM defaults to 64M for run, 256M for demo.
             The guest is one RAM block (default pc.ram, machine tern-reference) whose vCPUs run the workload
-            (default sweep); --machine none --block ram --no-device-section matches a QEMU -M none peer.""";
+            (default sweep); --machine none --block ram --no-device-section matches a QEMU -M none peer.
+            --guest kvm hosts a real KVM guest instead (machine tern-kvm-sweep, block pc.ram): QEMU's A-B sweep
+            from 1 MiB to the end of RAM on vCPUs under /dev/kvm; auto (the demo's default) takes it where
+            /dev/kvm is usable and the options allow it, run's default is reference.""";
 
     private Main() {
     }

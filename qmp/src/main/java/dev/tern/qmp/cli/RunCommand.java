@@ -2,7 +2,6 @@ package dev.tern.qmp.cli;
 
 import dev.tern.api.MigrationControl;
 import dev.tern.api.StartMode;
-import dev.tern.core.guest.ReferenceGuest;
 import dev.tern.qmp.QmpDispatcher;
 import dev.tern.qmp.QmpServer;
 import java.io.IOException;
@@ -13,13 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code run}: hosts one {@link ReferenceGuest} behind a QMP socket until a client sends
+ * {@code run}: hosts one guest ({@link HostedGuest}: the reference guest, or a KVM guest with
+ * {@code --guest kvm}) behind a QMP socket until a client sends
  * {@code quit} or the process gets SIGTERM (or SIGINT), then closes the socket, the engine and
  * the guest in that order.
  *
  * <p>Without {@code --incoming} the guest runs from the start (QEMU without {@code -S}); with
  * {@code --incoming defer} it waits for {@code migrate-incoming}; with {@code --incoming URI} it
- * listens on URI at once, as QEMU's {@code -incoming URI}.
+ * listens on URI at once, as QEMU's {@code -incoming URI}. An incoming KVM guest's vCPUs are
+ * created but not run until the migration (or {@code cont}) starts them.
  */
 final class RunCommand {
     /** How long a shutdown hook waits for the orderly close before the JVM goes down anyway. */
@@ -51,8 +52,10 @@ final class RunCommand {
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ReferenceGuest guest = options.guest().build();
-                MigrationControl vm = MigrationControl.create(guest, incoming ? StartMode.INCOMING : StartMode.RUNNING);
+        GuestOptions.Resolved resolved = options.guest().resolve();
+        try (HostedGuest guest = incoming ? resolved.options().hostIncoming() : resolved.options().host();
+                MigrationControl vm = MigrationControl.create(guest.guest(),
+                        incoming ? StartMode.INCOMING : StartMode.RUNNING);
                 Report _ = new Report(options.reportDigestOnComplete()
                         ? Optional.of(CompletionReport.start(vm, guest, out)) : Optional.empty());
                 QmpServer server = QmpServer.start(socket, new QmpDispatcher(vm, stop::countDown))) {
@@ -60,11 +63,12 @@ final class RunCommand {
             if (!incoming) {
                 guest.start();
             }
-            out.printf("tern: VM with %s (%s); QMP on unix:%s%n", options.guest().describe(), vm.runState().qapiName(),
+            out.printf("tern: VM with %s (%s); QMP on unix:%s%n", resolved.options().describe(), vm.runState().qapiName(),
                     server.socketPath());
             out.flush();
             stop.await();
-            out.println("tern: shutting down");
+            // The guest's pass counter at the end: a destination that kept running shows it counted on.
+            out.println("tern: shutting down (guest passes " + guest.passes() + ")");
             out.flush();
         } finally {
             stopped.countDown();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.tern.qmp.kvm.RequiresKvm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,8 +32,9 @@ class DemoTest {
 
     @Test
     void sweepingGuestArrivesIdenticalInTheSecondJvm() {
-        assertEquals(0, demo("--ram", "32M"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, demo("--ram", "32M", "--guest", "reference"), out.toString(StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains(Demo.REFERENCE_LINE + " (--guest reference)"), text);
         Matcher verdict = Pattern.compile("VERDICT: RAM identical \\(32 MiB, sha256:([0-9a-f]{64}); guest passes (\\d+) on both "
                 + "sides\\)").matcher(text);
         assertTrue(verdict.find(), text);
@@ -53,6 +55,29 @@ class DemoTest {
     void randomWritesOverTwoVcpus() {
         assertEquals(0, demo("--ram", "16M", "--workload", "random:20000", "--vcpus", "2"),
                 out.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("VERDICT: RAM identical (16 MiB, sha256:"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("VERDICT: RAM identical (16 MiB, sha256:"), text);
+        // the default (auto) takes the reference guest for what the KVM guest cannot run
+        assertTrue(text.contains(Demo.REFERENCE_LINE + " (no KVM guest: the KVM guest runs the sweep workload only, not"
+                + " random:20000)"), text);
+    }
+
+    @Test
+    @RequiresKvm
+    void byDefaultARealKvmGuestArrivesIdenticalAndResumes() {
+        assertEquals(0, demo("--ram", "64M"), out.toString(StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains(Demo.KVM_LINE + " (/dev/kvm is usable)"), text);
+        assertTrue(text.contains("guest: KVM guest: 64 MiB of RAM in block pc.ram, machine tern-kvm-sweep"), text);
+        Matcher verdict = Pattern.compile("VERDICT: RAM identical \\(64 MiB, sha256:([0-9a-f]{64}); guest passes (\\d+) on both "
+                + "sides\\)").matcher(text);
+        assertTrue(verdict.find(), text);
+        assertTrue(Long.parseLong(verdict.group(2)) > 0, "the source guest made passes: " + text);
+        assertTrue(text.contains("[destination] tern: incoming migration completed: RAM sha256:" + verdict.group(1)), text);
+        assertTrue(text.contains("<- {\"return\": {\"singlestep\": false, \"status\": \"running\", \"running\": true}}"),
+                "the destination guest resumed: " + text);
+        assertTrue(text.contains("the destination JVM exited with status 0"), text);
+        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(),
+                "no process left behind");
     }
 }

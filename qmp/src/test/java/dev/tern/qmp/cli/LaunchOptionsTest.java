@@ -143,4 +143,37 @@ class LaunchOptionsTest {
             assertEquals(g, LaunchOptions.parse("run", words).guest(), String.join(" ", words));
         }
     }
+
+    @Test
+    void guestKindDefaultsToReferenceForRunAndAutoForTheDemo() {
+        assertEquals(GuestKind.REFERENCE, LaunchOptions.parse("run", List.of("--qmp", "unix:/q")).guest().kind());
+        assertEquals(GuestKind.AUTO, LaunchOptions.parse("demo", List.of()).guest().kind());
+        assertEquals(GuestKind.REFERENCE, LaunchOptions.parse("demo", List.of("--guest", "reference")).guest().kind());
+    }
+
+    @Test
+    void kvmGuestTakesItsMachineTypeUnlessOneIsGiven() {
+        GuestOptions kvm = LaunchOptions.parse("run", List.of("--qmp", "unix:/q", "--guest", "kvm", "--ram", "32M"))
+                .guest();
+        assertEquals(new GuestOptions(32L << 20, 1, WorkloadSpec.SWEEP, "tern-kvm-sweep", "pc.ram", Optional.empty(), true,
+                GuestKind.KVM), kvm);
+        assertEquals("pc", LaunchOptions.parse("run", List.of("--qmp", "unix:/q", "--guest", "kvm", "--machine", "pc"))
+                .guest().machineType());
+        assertEquals("KVM guest: 32 MiB of RAM in block pc.ram, machine tern-kvm-sweep, 1 vCPU, workload sweep (A-B) from"
+                + " 1 MiB to the end of RAM on KVM vCPUs", kvm.describe());
+        List<String> words = new ArrayList<>(List.of("--qmp", "unix:/q"));
+        words.addAll(kvm.arguments());
+        assertEquals(kvm, LaunchOptions.parse("run", words).guest(), "a second process builds the same KVM guest");
+    }
+
+    @Test
+    void autoFallsBackToTheReferenceGuestForWhatTheKvmGuestCannotDo() {
+        GuestOptions.Resolved random = LaunchOptions.parse("demo", List.of("--workload", "random:5")).guest().resolve();
+        assertEquals(GuestKind.REFERENCE, random.options().kind());
+        assertEquals("no KVM guest: the KVM guest runs the sweep workload only, not random:5", random.reason());
+        assertEquals(ReferenceGuest.DEFAULT_MACHINE_TYPE, random.options().machineType());
+        GuestOptions.Resolved reference = LaunchOptions.parse("demo", List.of("--guest", "reference")).guest().resolve();
+        assertEquals("--guest reference", reference.reason());
+        assertEquals(GuestKind.REFERENCE, reference.options().kind());
+    }
 }

@@ -86,6 +86,12 @@ class MainTest {
         "run --qmp unix:/s --workload hotset:-1       | --workload hotset: page rate -1 is negative",
         "run --qmp unix:/s --uuid 1234                | --uuid takes a UUID such as 12345678-9abc-def0-1234-56789abcdef0, not '1234'",
         "run --qmp unix:/s --uuid 1-2-3-4-5           | --uuid takes a UUID",
+        "demo --guest bare                            | --guest takes reference, kvm or auto, not 'bare'",
+        "run --qmp unix:/s --guest                    | option --guest needs a value",
+        "run --qmp unix:/s --guest kvm --workload idle | --guest kvm: the KVM guest runs the sweep workload only, not idle",
+        "run --qmp unix:/s --guest kvm --block ram    | --guest kvm: the KVM guest's RAM block is pc.ram, not ram",
+        "run --qmp unix:/s --guest kvm --no-device-section | --guest kvm: the KVM guest always migrates its vCPU and"
+                + " serial sections (--no-device-section)",
     })
     void usageErrors(String words, String message) {
         assertEquals(2, main(words.trim().split(" +")));
@@ -127,7 +133,7 @@ class MainTest {
             assertTrue(run.output().contains("tern: VM with 8 MiB of RAM in block pc.ram, machine tern-reference, 2 vCPUs, "
                     + "workload random writes, 1000 pages/s (running); QMP on unix:" + socket), run.output());
             assertEquals(0, run.quit());
-            assertTrue(run.output().endsWith("tern: shutting down\n"), run.output());
+            assertTrue(run.output().matches("(?s).*tern: shutting down \\(guest passes \\d+\\)\n"), run.output());
         }
         assertFalse(Files.exists(socket), "socket left behind");
     }
