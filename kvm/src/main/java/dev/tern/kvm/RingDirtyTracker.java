@@ -46,6 +46,13 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Long> ringFullExits = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
+    // Guarded by loggingLock (taken before the VM's monitor, never inside lock): set once a
+    // dirty-ring consumer (calc-dirty-rate in dirty-ring mode, the dirty limit) has read a
+    // counter. KVM pushes ring entries only for slots with dirty logging on, and those consumers
+    // read the counters without starting the log, where QEMU turns its global dirty log on for
+    // them; from then on logging stays on, and stop() leaves it on, as they may read at any time.
+    private final Object loggingLock = new Object();
+    private boolean loggingPinned;
     // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
     private VcpuDirtyRing.Sink observer = NO_OBSERVER;
 
@@ -149,7 +156,11 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         } finally {
             lock.unlock();
         }
-        vm.setDirtyLoggingOnAllSlots(false);
+        synchronized (loggingLock) {
+            if (!loggingPinned) {
+                vm.setDirtyLoggingOnAllSlots(false);
+            }
+        }
     }
 
     @Override
@@ -311,14 +322,17 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     /**
      * {@inheritDoc}
      *
-     * <p>Harvests the vCPU's ring first (hook added for the dirty rate and dirty limit): QEMU
-     * syncs the dirty log before it reads the counters that close a measuring window (spec
-     * 11.3), while the engine only reads this counter, so without the harvest the entries
-     * still in the ring (up to a ring's worth, 16 MiB with 4096 entries) would be missing from
-     * the window.
+     * <p>Hooks added for the dirty rate and the dirty limit (spec 11.3, 11.6): the first call
+     * turns dirty logging on for good, since KVM pushes ring entries only for logged slots and
+     * these consumers never start the log themselves ({@link #stop()} leaves it on from then);
+     * and each call harvests the vCPU's ring first, because QEMU syncs the dirty log before it
+     * reads the counters that close a measuring window while the engine only reads this
+     * counter, so without the harvest the entries still in the ring (up to 16 MiB with 4096
+     * entries) would be missing from the window.
      */
     @Override
     public long pagesReaped(int vcpu) {
+        pinLogging();
         lock.lock();
         try {
             VcpuDirtyRing ring = byVcpu.get(vcpu);
@@ -331,6 +345,25 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             return ring.reaped();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Turns dirty logging on for good at a ring consumer's first read (see loggingPinned). */
+    private void pinLogging() {
+        synchronized (loggingLock) {
+            if (loggingPinned) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            vm.setDirtyLoggingOnAllSlots(true);
+            loggingPinned = true;
         }
     }
 

@@ -35,11 +35,9 @@ class DirtyLimitGuestTest {
 
     @Test
     void aLimitedVcpuSlowsDownToItsLimitAndCancelRestoresItsSpeed() throws InterruptedException {
-        SweepGuestProgram program = new SweepGuestProgram(MIB, 33 * MIB, 1);
-        try (Kvm kvm = Kvm.open();
-                SweepEngineGuest guest = new SweepEngineGuest(kvm, 64 * MIB, program, DirtyTrackingMode.RING);
+                try (RecordingGuest guest = new RecordingGuest(64 * MIB, MIB, 33 * MIB, DirtyTrackingMode.RING);
                 MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
-            DirtyRateGuestTest.awaitPasses(guest, 3);
+            guest.awaitPasses(3);
             long unlimited = guestRate(guest);
             long limit = unlimited / 4;
             assertTrue(limit > 25, () -> "the guest is too slow to be limited: " + unlimited + " MB/s");
@@ -80,7 +78,7 @@ class DirtyLimitGuestTest {
     }
 
     /** The guest's write rate in MB/s over {@link #WINDOW_MS}, from its pass counter. */
-    private static long guestRate(SweepEngineGuest guest) throws InterruptedException {
+    private static long guestRate(RecordingGuest guest) throws InterruptedException {
         long passes = guest.passes();
         long start = System.nanoTime();
         Thread.sleep(WINDOW_MS);
