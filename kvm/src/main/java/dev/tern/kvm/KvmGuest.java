@@ -8,7 +8,14 @@ import dev.tern.api.guest.DirtyRing;
 import dev.tern.api.guest.Guest;
 import dev.tern.api.guest.RamBlock;
 import dev.tern.api.guest.VcpuControl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -57,6 +64,8 @@ public final class KvmGuest implements Guest, AutoCloseable {
     private final List<SweepGuestProgram> programs;
     private final KvmVm vm;
     private final MemorySlot ram;
+    // The file behind file-backed RAM, or null; closed after the VM has unmapped it.
+    private RamFile ramFile;
     private final KvmDirtyTracker tracker;
     private final List<KvmVcpu> vcpus;
     private final SweepSerial serial;
@@ -78,18 +87,22 @@ public final class KvmGuest implements Guest, AutoCloseable {
             // The VM outlives the device descriptor it was created from.
             this.vm = kvm.createVm();
         }
+        KvmDirtyTracker created = null;
         try {
             vm.setTssAddr(SweepGuest.TSS_ADDRESS);
             vm.setIdentityMapAddr(SweepGuest.IDENTITY_MAP_ADDRESS);
-            this.ram = vm.createMemorySlot(0, 0, b.ramSize, false);
+            this.ramFile = b.ramDirectory == null ? null : createRamFile(b.ramDirectory, b.ramSize);
+            this.ram = ramFile == null ? vm.createMemorySlot(0, 0, b.ramSize, false)
+                    : vm.createFileMemorySlot(0, 0, b.ramSize, false, ramFile.path());
             DirtyTrackingMode mode = b.mode != null ? b.mode : defaultDirtyTracking(vm);
             // Before the first vCPU: a dirty ring cannot be enabled afterwards.
-            this.tracker = KvmDirtyTracker.create(vm, mode);
-            List<KvmVcpu> created = new ArrayList<>();
+            created = KvmDirtyTracker.create(vm, mode);
+            this.tracker = created;
+            List<KvmVcpu> made = new ArrayList<>();
             for (int i = 0; i < b.vcpus; i++) {
-                created.add(vm.createVcpu(i, serial.port(i)));
+                made.add(vm.createVcpu(i, serial.port(i)));
             }
-            this.vcpus = List.copyOf(created);
+            this.vcpus = List.copyOf(made);
             if (!incoming) {
                 for (int i = 0; i < b.vcpus; i++) {
                     byte[] code = programs.get(i).code();
@@ -100,9 +113,19 @@ public final class KvmGuest implements Guest, AutoCloseable {
             }
         } catch (RuntimeException e) {
             vm.close();
+            closeRamFile();
+            if (created != null) {
+                // The rings mapped from the vCPUs created so far.
+                created.close();
+            }
             throw e;
         }
-        this.block = new SlotRamBlock(RAM_BLOCK, ram);
+        if (ramFile != null) {
+            // The mapping and the channel hold the file now: nothing is left behind on disk.
+            ramFile.unlink();
+        }
+        this.block = new SlotRamBlock(RAM_BLOCK, ram,
+                ramFile == null ? Optional.empty() : Optional.of(ramFile.channel()));
         this.dirtyLog = new TrackerDirtyLog(tracker, List.of(block));
         this.control = new KvmVcpuControl(vcpus);
         List<DeviceSection> sections = new ArrayList<>();
@@ -111,6 +134,56 @@ public final class KvmGuest implements Guest, AutoCloseable {
         }
         sections.add(serial);
         this.devices = List.copyOf(sections);
+    }
+
+    /** A RAM file: its path until unlinked, and the channel the engine reads it through. */
+    private record RamFile(Path path, FileChannel channel) {
+        void unlink() {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove the RAM file " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A zero-filled (sparse) file of {@code bytes} in {@code directory}, open for reading and writing. */
+    private static RamFile createRamFile(Path directory, long bytes) {
+        Path path = null;
+        try {
+            path = Files.createTempFile(directory, "tern-kvm-ram-", ".mem");
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                // A hole up to the last byte: reads as zero, takes no memory until written.
+                channel.write(ByteBuffer.allocate(1), bytes - 1);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            return new RamFile(path, channel);
+        } catch (IOException e) {
+            if (path != null) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new UncheckedIOException("cannot create file-backed RAM in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeRamFile() {
+        RamFile file = ramFile;
+        if (file == null) {
+            return;
+        }
+        try {
+            file.unlink();
+            file.channel().close();
+        } catch (IOException | UncheckedIOException e) {
+            System.getLogger(KvmGuest.class.getName()).log(System.Logger.Level.DEBUG, "closing the RAM file failed", e);
+        }
     }
 
     /** Where vCPU {@code index}'s code page is: one page each from {@link SweepGuest#CODE_ADDRESS}. */
@@ -227,8 +300,8 @@ public final class KvmGuest implements Guest, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * @return one block, {@value #RAM_BLOCK}: the memory slot (anonymous shared memory, so no
-     *     backing file), guest physical address 0
+     * @return one block, {@value #RAM_BLOCK}: the memory slot, guest physical address 0; with
+     *     {@link Builder#fileBackedRam(Path)} its {@link RamBlock#backingFile()} is the mapped file
      */
     @Override
     public List<RamBlock> ramBlocks() {
@@ -428,6 +501,7 @@ public final class KvmGuest implements Guest, AutoCloseable {
             vm.close();
         } finally {
             tracker.close();
+            closeRamFile();
         }
     }
 
@@ -449,8 +523,33 @@ public final class KvmGuest implements Guest, AutoCloseable {
         private DirtyTrackingMode mode;
         private String machineType = DEFAULT_MACHINE_TYPE;
         private UUID uuid;
+        private Path ramDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * Backs the RAM with a file in {@code /dev/shm} (tmpfs), as QEMU's
+         * {@code memory-backend-file,mem-path=/dev/shm/...,share=on}; see {@link #fileBackedRam(Path)}.
+         *
+         * @return this builder
+         */
+        public Builder fileBackedRam() {
+            return fileBackedRam(Path.of("/dev/shm"));
+        }
+
+        /**
+         * Backs the RAM with a file created (and at once unlinked) in {@code directory}, mapped
+         * shared into the slot: the RAM block then has a {@link RamBlock#backingFile()}, from which
+         * {@code zero-copy-send} sends pages with {@code sendfile}. The directory should be on
+         * tmpfs or hugetlbfs, or the guest's RAM goes to disk.
+         *
+         * @param directory where the file is made
+         * @return this builder
+         */
+        public Builder fileBackedRam(Path directory) {
+            this.ramDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
         }
 
         /**

@@ -153,6 +153,52 @@ public final class KvmVm implements AutoCloseable {
      *     {@code EEXIST} when the range overlaps another slot)
      */
     public synchronized MemorySlot createMemorySlot(int slot, long guestPhysAddr, long size, boolean logDirtyPages) {
+        int vmFd = checkNewSlot(slot, guestPhysAddr, size);
+        MemorySlot created = MemorySlot.create(this, vmFd, slot, guestPhysAddr, size, logDirtyPages);
+        slots.put(slot, created);
+        return created;
+    }
+
+    // ---- File-backed slots (added for KvmGuest) ----
+
+    /**
+     * As {@link #createMemorySlot(int, long, long, boolean)}, but the RAM is a shared mapping of
+     * the first {@code size} bytes of {@code file} (QEMU's {@code memory-backend-file} or
+     * {@code memory-backend-memfd} with {@code share=on}): a byte the guest writes is that byte
+     * of the file, so the file can be read, or sent with {@code sendfile}, instead of the memory.
+     *
+     * @param slot the slot id, 0 to 65535, not in use on this VM
+     * @param guestPhysAddr where the guest sees the memory, page-aligned
+     * @param size the size in bytes, a positive multiple of the page size; the file must be at
+     *     least this long (a tmpfs or hugetlbfs file, or any file whose pages may be shared)
+     * @param logDirtyPages whether KVM tracks writes from the guest from the start
+     * @param file the file, opened read-write only for the mapping
+     * @return the slot, which owns the mapping (the file stays the caller's)
+     * @throws IllegalArgumentException as {@link #createMemorySlot(int, long, long, boolean)}
+     * @throws KvmException if the file cannot be opened, or the mapping or registration fails
+     */
+    public synchronized MemorySlot createFileMemorySlot(int slot, long guestPhysAddr, long size,
+            boolean logDirtyPages, java.nio.file.Path file) {
+        int vmFd = checkNewSlot(slot, guestPhysAddr, size);
+        int fileFd = Syscalls.open(file.toString(), Syscalls.O_RDWR | Syscalls.O_CLOEXEC);
+        if (fileFd < 0) {
+            throw KvmException.call("open " + file, -fileFd);
+        }
+        MemorySlot created;
+        try {
+            created = MemorySlot.create(this, vmFd, slot, guestPhysAddr, size, logDirtyPages, fileFd);
+        } finally {
+            // The mapping holds the file from here on.
+            Syscalls.close(fileFd);
+        }
+        slots.put(slot, created);
+        return created;
+    }
+
+    // ---- end of file-backed slots ----
+
+    /** Checks a new slot's id and geometry; returns the VM descriptor. Holds the monitor. */
+    private int checkNewSlot(int slot, long guestPhysAddr, long size) {
         int vmFd = fd.get();
         if (slot < 0 || slot > MAX_SLOT_ID) {
             throw new IllegalArgumentException("memory slot id must be 0 to " + MAX_SLOT_ID + ": " + slot);
@@ -168,9 +214,7 @@ public final class KvmVm implements AutoCloseable {
             throw new IllegalArgumentException("guest physical address must be a multiple of " + page + ": 0x"
                     + Long.toHexString(guestPhysAddr));
         }
-        MemorySlot created = MemorySlot.create(this, vmFd, slot, guestPhysAddr, size, logDirtyPages);
-        slots.put(slot, created);
-        return created;
+        return vmFd;
     }
 
     /**

@@ -43,12 +43,22 @@ public final class MemorySlot implements AutoCloseable {
 
     /** Maps and registers; arguments are checked by {@link KvmVm#createMemorySlot}. */
     static MemorySlot create(KvmVm vm, int vmFd, int slot, long guestPhysAddr, long size, boolean logDirtyPages) {
+        return create(vm, vmFd, slot, guestPhysAddr, size, logDirtyPages, -1);
+    }
+
+    /**
+     * Maps {@code backingFd} (or anonymous memory if it is -1) shared and registers it;
+     * arguments are checked by {@link KvmVm}. The mapping keeps the file; the caller still owns
+     * (and closes) the descriptor.
+     */
+    static MemorySlot create(KvmVm vm, int vmFd, int slot, long guestPhysAddr, long size, boolean logDirtyPages,
+            int backingFd) {
         // A shared arena: migration threads read guest RAM while vCPU threads write it; it is
         // closed once, with the slot.
         Arena arena = Arena.ofShared();
         try {
             MemorySegment memory = Syscalls.mmap(size, Syscalls.PROT_READ | Syscalls.PROT_WRITE,
-                    Syscalls.MAP_SHARED | Syscalls.MAP_ANONYMOUS, -1, 0, arena);
+                    Syscalls.MAP_SHARED | (backingFd < 0 ? Syscalls.MAP_ANONYMOUS : 0), backingFd, 0, arena);
             setRegion(vmFd, slot, logDirtyPages ? KVM_MEM_LOG_DIRTY_PAGES : 0, guestPhysAddr, size, memory.address());
             return new MemorySlot(vm, slot, guestPhysAddr, size, arena, memory, logDirtyPages);
         } catch (RuntimeException e) {

@@ -22,11 +22,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * that ring, resets it and says how long the vCPU is to sleep (spec 11.6: the dirty limit acts
  * through that sleep), so the vCPU re-enters the guest only once its ring has room.
  *
+ * <p>A sync sees what is in the rings: on hosts that buffer dirty pages in hardware (Intel
+ * PML) a running vCPU's last writes reach its ring at its next exit, so a sync that must be
+ * complete (the one before switchover) runs with the vCPUs paused, as QEMU's does.
+ *
  * <p>It is also the guest SPI's {@link DirtyRing}. Thread-safe: harvests run under one lock.
  */
 final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     /** The largest pending bitmap: the largest Java array, 2^31 - 8 words of 64 pages. */
     private static final int MAX_PENDING_WORDS = Integer.MAX_VALUE - 8;
+    /**
+     * Ring-full exits in a row with nothing to harvest after which the vCPU is stopped. On a
+     * kernel that keeps to the protocol a second one in a row cannot happen (the reset after the
+     * first lets the vCPU run); the PVM host this was written on gets there at high dirty rates.
+     */
+    static final int MAX_EMPTY_RING_FULLS = 10_000;
     private static final VcpuDirtyRing.Sink NO_OBSERVER = (slot, offset) -> { };
 
     private final KvmVm vm;
@@ -44,6 +54,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Long> ringFullSleepMicros = new ConcurrentHashMap<>();
     // Guarded by lock: KVM_EXIT_DIRTY_RING_FULL exits served, by vCPU id.
     private final Map<Integer, Long> ringFullExits = new HashMap<>();
+    // Guarded by lock: ring-full exits in a row that found nothing to harvest, by vCPU id.
+    private final Map<Integer, Integer> emptyRingFulls = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
     // Guarded by loggingLock (taken before the VM's monitor, never inside lock): set once a
@@ -55,6 +67,9 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private boolean loggingPinned;
     // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
     private VcpuDirtyRing.Sink observer = NO_OBSERVER;
+    // Guarded by lock: the pending bitmap record() used last, valid while it is in `pending`.
+    private int lastSlot = -1;
+    private long[] lastWords;
 
     private RingDirtyTracker(KvmVm vm, int entries, int capability) {
         this.vm = vm;
@@ -142,6 +157,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         try {
             ensureOpen();
             pending.clear();
+            lastSlot = -1;
         } finally {
             lock.unlock();
         }
@@ -191,6 +207,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
                 }
             }
             pending.remove(slot.slot());
+            lastSlot = -1;
             return count;
         } finally {
             lock.unlock();
@@ -232,6 +249,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
      * @return how long the vCPU is to sleep before it runs again, in microseconds
      *     ({@link #setRingFullSleep})
      * @throws IllegalStateException if the tracker is closed (the vCPU cannot run on)
+     * @throws KvmException if the ring was found empty {@link #MAX_EMPTY_RING_FULLS} times in a row
      */
     long ringFull(int vcpu) {
         lock.lock();
@@ -242,15 +260,26 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             if (ring == null) {
                 throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
             }
-            if (harvestLocked(ring) == 0) {
-                // Hook added for the dirty limit (see VcpuDirtyRing.resync): the pushes went past
-                // the fetch index; harvest them from there, and the reset catches up. Failing
-                // that, dirty entries left anywhere in the ring are what the reset waits for.
-                if (ring.resync()) {
-                    harvestLocked(ring);
-                } else if (ring.harvestStragglers(this::record) > 0) {
+            // Hook added for the dirty limit (see VcpuDirtyRing.resync): when nothing is at the
+            // fetch index, the pushes may have gone past it (harvest them from there, and the
+            // reset catches up) or dirty entries may be left anywhere in the ring (what the reset
+            // waits for).
+            int collected = harvestLocked(ring);
+            if (collected == 0 && ring.resync()) {
+                collected = harvestLocked(ring);
+            } else if (collected == 0) {
+                collected = ring.harvestStragglers(this::record);
+                if (collected > 0) {
                     Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
                 }
+            }
+            if (collected > 0) {
+                emptyRingFulls.remove(vcpu);
+            } else if (emptyRingFulls.merge(vcpu, 1, Integer::sum) >= MAX_EMPTY_RING_FULLS) {
+                // Without this the vCPU would spin in and out of KVM_RUN for ever.
+                throw KvmException.vcpuStopped(vcpu, "KVM_EXIT_DIRTY_RING_FULL (31) " + MAX_EMPTY_RING_FULLS
+                        + " times in a row with no dirty entry to harvest: the kernel's ring no longer"
+                        + " matches its entries");
             }
         } finally {
             lock.unlock();
@@ -287,7 +316,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             // Not a page of any slot Tern can register: KVM caps a slot below 2^37 pages.
             return;
         }
-        long[] words = pending.get(slot);
+        // Entries come in runs of one slot: skip the map lookup (and its boxing) within a run.
+        long[] words = slot == lastSlot ? lastWords : pending.get(slot);
         if (words == null || words.length <= word) {
             int length = words == null ? 64 : words.length;
             while (length <= word) {
@@ -296,6 +326,8 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             words = words == null ? new long[length] : Arrays.copyOf(words, length);
             pending.put(slot, words);
         }
+        lastSlot = slot;
+        lastWords = words;
         words[(int) word] |= 1L << (offset & 63);
     }
 
@@ -389,6 +421,7 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             closed = true;
             byVcpu.clear();
             pending.clear();
+            lastSlot = -1;
             // Unmaps every ring: no harvest can run, they all take the lock and see `closed`.
             rings.close();
         } finally {

@@ -2,7 +2,9 @@ package dev.tern.kvm;
 
 import dev.tern.api.guest.RamBlock;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -11,12 +13,15 @@ import java.util.OptionalLong;
  *
  * @param name the block's id string, for example {@code "pc.ram"}
  * @param slot the slot
+ * @param backingFile the file the slot maps, for a file-backed slot (its offset 0 is the
+ *     slot's first byte); empty for anonymous memory
  */
-record SlotRamBlock(String name, MemorySlot slot) implements RamBlock {
+record SlotRamBlock(String name, MemorySlot slot, Optional<FileChannel> backingFile) implements RamBlock {
     /** Checks the references. */
     SlotRamBlock {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(slot, "slot");
+        Objects.requireNonNull(backingFile, "backingFile");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.tern.kvm;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -65,6 +66,31 @@ class DirtyRingOracleTest {
                     oracle[slot].clear();
                 }
             }
+            tracker.close();
+        }
+    }
+
+    @Test
+    void aRingFullExitThatNeverFindsAnEntryStopsTheVcpuInsteadOfSpinning() {
+        try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm(); Arena arena = Arena.ofShared()) {
+            vm.createMemorySlot(0, 0, 64 * PAGE, false);
+            RingDirtyTracker tracker = (RingDirtyTracker) KvmDirtyTracker.createRing(vm, 256);
+            Kernel kernel = new Kernel(arena, 0, 64);
+            tracker.attach(kernel.ring);
+            tracker.start();
+            for (int i = 1; i < RingDirtyTracker.MAX_EMPTY_RING_FULLS; i++) {
+                tracker.ringFull(0);
+            }
+            // One entry in between starts the count again.
+            kernel.push(0, 3);
+            tracker.ringFull(0);
+            kernel.reset();
+            for (int i = 1; i < RingDirtyTracker.MAX_EMPTY_RING_FULLS; i++) {
+                tracker.ringFull(0);
+            }
+            KvmException e = assertThrows(KvmException.class, () -> tracker.ringFull(0));
+            assertEquals("vCPU 0 stopped: KVM_EXIT_DIRTY_RING_FULL (31) 10000 times in a row with no dirty entry to"
+                    + " harvest: the kernel's ring no longer matches its entries", e.getMessage());
             tracker.close();
         }
     }

@@ -27,12 +27,16 @@ final class DirtySyncCost {
                 "pages");
         try (Kvm kvm = Kvm.open(); Arena arena = Arena.ofConfined()) {
             MemorySegment bitmap = arena.allocate(DirtyBitmapWords.words(slotPages) * 8, 8);
-            // Untimed: lets the JIT compile the sync paths before the first figure.
+            // Untimed: lets the JIT compile the sync paths, harvests included, before the first figure.
             for (DirtyTrackingMode mode : DirtyTrackingMode.values()) {
                 try (TrackedSweepGuest g = new TrackedSweepGuest(kvm, GIB,
-                        new SweepGuestProgram(16 * TrackedSweepGuest.PAGE, 17 * TrackedSweepGuest.PAGE, 1), mode, 65536)) {
+                        new SweepGuestProgram(16 * TrackedSweepGuest.PAGE, 1040 * TrackedSweepGuest.PAGE, 1), mode,
+                        65536)) {
                     g.tracker.start();
-                    for (int i = 0; i < 300; i++) {
+                    g.vcpu.pause();
+                    g.vcpu.start();
+                    for (int i = 0; i < 200; i++) {
+                        g.runPasses(1);
                         g.tracker.syncInto(g.ram, bitmap);
                     }
                 }

@@ -15,12 +15,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,6 +66,39 @@ class KvmGuestTest {
             assertEquals(3, guest.vcpus().orElseThrow().vcpuCount());
             assertFalse(guest.vcpus().orElseThrow().running());
         }
+    }
+
+    @Test
+    void fileBackedRamIsTheFileTheBlockNamesAndLeavesNoFileBehind(@TempDir Path dir) throws Exception {
+        try (KvmGuest guest = small(1).fileBackedRam(dir).build()) {
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(0, files.count(), "the RAM file is unlinked once mapped");
+            }
+            RamBlock block = guest.ramBlocks().getFirst();
+            FileChannel file = block.backingFile().orElseThrow();
+            assertEquals(8 * MIB, file.size());
+            guest.start();
+            awaitPasses(guest, 3);
+            guest.vcpus().orElseThrow().pause();
+            ByteBuffer bytes = ByteBuffer.allocate((int) (8 * MIB));
+            while (bytes.hasRemaining() && file.read(bytes, bytes.position()) > 0) {
+                // read the whole file
+            }
+            assertEquals(-1, MemorySegment.mismatch(MemorySegment.ofArray(bytes.array()), 0, 8 * MIB, block.memory(), 0,
+                    8 * MIB), "the guest's writes are the file's bytes");
+            assertTrue(bytes.get((int) MIB) != 0, "the sweep wrote the first page");
+        }
+        try (KvmGuest anonymous = small(1).build()) {
+            assertTrue(anonymous.ramBlocks().getFirst().backingFile().isEmpty());
+        }
+    }
+
+    @Test
+    void missingRamDirectoryIsReported(@TempDir Path dir) {
+        Path missing = dir.resolve("missing");
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> small(1).fileBackedRam(missing).build());
+        assertTrue(e.getMessage().startsWith("cannot create file-backed RAM in " + missing + ": "), e.getMessage());
     }
 
     @Test
@@ -169,7 +205,11 @@ class KvmGuestTest {
     private static void cycle(int count) throws Exception {
         DirtyTrackingMode[] modes = DirtyTrackingMode.values();
         for (int i = 0; i < count; i++) {
-            try (KvmGuest source = small(2).dirtyTracking(modes[i % modes.length]).build();
+            KvmGuest.Builder sourceBuilder = small(2).dirtyTracking(modes[i % modes.length]);
+            if (i % 2 == 1) {
+                sourceBuilder.fileBackedRam();
+            }
+            try (KvmGuest source = sourceBuilder.build();
                     KvmGuest destination = small(2).dirtyTracking(modes[i % modes.length]).buildIncoming()) {
                 source.dirtyLog().orElseThrow().start();
                 source.start();

@@ -60,7 +60,7 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
         }
         Objects.requireNonNull(kind, "kind");
         if (kind == GuestKind.KVM) {
-            kvmIncompatibility(workload, blockName, deviceSection).ifPresent(reason -> {
+            kvmIncompatibility(ramBytes, vcpus, workload, blockName, deviceSection).ifPresent(reason -> {
                 throw new IllegalArgumentException("--guest kvm: " + reason);
             });
         }
@@ -83,8 +83,19 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
     }
 
     /** Why these options cannot make the KVM guest, which sweeps one block named pc.ram with its sections. */
-    private static Optional<String> kvmIncompatibility(WorkloadSpec workload, String blockName,
-            boolean deviceSection) {
+    private static Optional<String> kvmIncompatibility(long ramBytes, int vcpus, WorkloadSpec workload,
+            String blockName, boolean deviceSection) {
+        if (ramBytes > KvmGuest.MAX_RAM) {
+            return Optional.of("the KVM guest has at most " + Sizes.format(KvmGuest.MAX_RAM) + " of RAM, not "
+                    + Sizes.format(ramBytes));
+        }
+        if (ramBytes < KvmGuest.DEFAULT_SWEEP_START + vcpus * PAGE_SIZE) {
+            return Optional.of("the KVM guest's sweep starts at 1 MiB: it needs more RAM than "
+                    + Sizes.format(ramBytes) + " (a page above 1 MiB per vCPU)");
+        }
+        if (vcpus > KvmGuest.MAX_VCPUS) {
+            return Optional.of("the KVM guest has at most " + KvmGuest.MAX_VCPUS + " vCPUs, not " + vcpus);
+        }
         if (workload.kind() != WorkloadSpec.Kind.SWEEP) {
             return Optional.of("the KVM guest runs the sweep workload only, not " + workload.optionValue());
         }
@@ -119,7 +130,7 @@ record GuestOptions(long ramBytes, int vcpus, WorkloadSpec workload, String mach
             case REFERENCE -> new Resolved(this, "--guest reference");
             case KVM -> new Resolved(this, "--guest kvm");
             case AUTO -> {
-                Optional<String> refused = kvmIncompatibility(workload, blockName, deviceSection).or(KvmGuest::unusableReason);
+                Optional<String> refused = kvmIncompatibility(ramBytes, vcpus, workload, blockName, deviceSection).or(KvmGuest::unusableReason);
                 if (refused.isPresent()) {
                     yield new Resolved(withKind(GuestKind.REFERENCE), "no KVM guest: " + refused.get());
                 }

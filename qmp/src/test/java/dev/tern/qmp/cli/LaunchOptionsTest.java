@@ -172,6 +172,10 @@ class LaunchOptionsTest {
         assertEquals(GuestKind.REFERENCE, random.options().kind());
         assertEquals("no KVM guest: the KVM guest runs the sweep workload only, not random:5", random.reason());
         assertEquals(ReferenceGuest.DEFAULT_MACHINE_TYPE, random.options().machineType());
+        GuestOptions.Resolved tiny = LaunchOptions.parse("demo", List.of("--ram", "1M")).guest().resolve();
+        assertEquals(GuestKind.REFERENCE, tiny.options().kind());
+        assertEquals("no KVM guest: the KVM guest's sweep starts at 1 MiB: it needs more RAM than 1 MiB (a page above"
+                + " 1 MiB per vCPU)", tiny.reason());
         GuestOptions.Resolved reference = LaunchOptions.parse("demo", List.of("--guest", "reference")).guest().resolve();
         assertEquals("--guest reference", reference.reason());
         assertEquals(GuestKind.REFERENCE, reference.options().kind());

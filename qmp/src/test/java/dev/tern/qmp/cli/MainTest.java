@@ -89,6 +89,9 @@ class MainTest {
         "demo --guest bare                            | --guest takes reference, kvm or auto, not 'bare'",
         "run --qmp unix:/s --guest                    | option --guest needs a value",
         "run --qmp unix:/s --guest kvm --workload idle | --guest kvm: the KVM guest runs the sweep workload only, not idle",
+        "run --qmp unix:/s --guest kvm --ram 1M       | --guest kvm: the KVM guest's sweep starts at 1 MiB: it needs more"
+                + " RAM than 1 MiB (a page above 1 MiB per vCPU)",
+        "run --qmp unix:/s --guest kvm --vcpus 65     | --guest kvm: the KVM guest has at most 64 vCPUs, not 65",
         "run --qmp unix:/s --guest kvm --block ram    | --guest kvm: the KVM guest's RAM block is pc.ram, not ram",
         "run --qmp unix:/s --guest kvm --no-device-section | --guest kvm: the KVM guest always migrates its vCPU and"
                 + " serial sections (--no-device-section)",

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tern.api.MigrateSetParameters;
+import dev.tern.api.MigrationCapability;
+import dev.tern.api.MigrationCapabilityStatus;
 import dev.tern.api.MigrationControl;
 import dev.tern.api.MigrationStatus;
 import dev.tern.api.RunState;
@@ -95,6 +97,71 @@ class KvmLiveMigrationTest {
                 assertTrue(check.consistent(), check.message());
             }
             System.out.printf("%s over %s: %s%n", mode, transport, figures(done));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} channels")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
+    void fileBackedGuestMigratesWithMultifdAndZeroCopySend(int channels) throws Exception {
+        KvmGuest.Builder builder = KvmGuest.builder().ramSize(128 * MIB).vcpus(2);
+        try (KvmGuest source = builder.fileBackedRam().build();
+                MigrationControl src = MigrationControl.create(source, StartMode.RUNNING);
+                KvmGuest destination = builder.buildIncoming();
+                MigrationControl dst = MigrationControl.create(destination, StartMode.INCOMING)) {
+            assertTrue(source.ramBlocks().getFirst().backingFile().isPresent());
+            source.start();
+            await("the source guest's first passes", src, () -> source.passes() >= 2);
+            dst.stop();
+            dst.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.MULTIFD, true)));
+            src.setCapabilities(List.of(new MigrationCapabilityStatus(MigrationCapability.MULTIFD, true),
+                    new MigrationCapabilityStatus(MigrationCapability.ZERO_COPY_SEND, true)));
+            src.setParameters(MigrateSetParameters.builder().multifdChannels(channels).maxBandwidth(10_000_000_000L)
+                    .downtimeLimit(30_000).build());
+            dst.setParameters(MigrateSetParameters.builder().multifdChannels(channels).build());
+            src.migrate(listen(dst, "tcp"));
+
+            MigrationInfo done = awaitStatus(src, MigrationStatus.COMPLETED);
+            await("the destination to complete", dst, () -> status(dst) == MigrationStatus.COMPLETED);
+            var ram = done.ram().orElseThrow();
+            assertTrue(ram.multifdBytes() > 0, ram::toString);
+            assertEquals(0, ram.dirtySyncMissedZeroCopy(), "every page went from the file: " + ram);
+            MemorySegment a = source.ramBlocks().getFirst().memory();
+            MemorySegment b = destination.ramBlocks().getFirst().memory();
+            assertEquals(-1, MemorySegment.mismatch(a, 0, a.byteSize(), b, 0, b.byteSize()));
+            for (SweepRamCheck check : destination.checkRam()) {
+                assertTrue(check.consistent(), check.message());
+            }
+            long passes = destination.passes();
+            dst.cont();
+            await("the destination guest to make passes", dst, () -> destination.passes() >= passes + 3);
+            System.out.printf("zero-copy-send, %d channels: %s%n", channels, figures(done));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRefusedMigrationLeavesTheSourceGuestRunningAndIntact() throws Exception {
+        try (KvmGuest source = KvmGuest.builder().ramSize(64 * MIB).build();
+                MigrationControl src = MigrationControl.create(source, StartMode.RUNNING);
+                KvmGuest destination = KvmGuest.builder().ramSize(32 * MIB).buildIncoming();
+                MigrationControl dst = MigrationControl.create(destination, StartMode.INCOMING)) {
+            source.start();
+            await("the source guest's first pass", src, () -> source.passes() >= 1);
+            src.setParameters(MigrateSetParameters.builder().maxBandwidth(10_000_000_000L).downtimeLimit(30_000).build());
+            src.migrate(listen(dst, "tcp"));
+            // The destination's pc.ram is half the size: it refuses the stream.
+            await("the destination to fail", dst, () -> status(dst) == MigrationStatus.FAILED);
+            awaitStatus(src, MigrationStatus.FAILED);
+            assertEquals(RunState.INMIGRATE, dst.runState());
+            assertEquals(0, destination.passes() + destination.startMarks(), "the destination guest never ran");
+            assertEquals(RunState.RUNNING, src.runState());
+            assertTrue(source.vcpus().orElseThrow().running());
+            long passes = source.passes();
+            await("the source guest to go on", src, () -> source.passes() > passes + 2);
+            src.stop();
+            for (SweepRamCheck check : source.checkRam()) {
+                assertTrue(check.consistent(), check.message());
+            }
+            assertTrue(source.failure().isEmpty());
         }
     }
 
