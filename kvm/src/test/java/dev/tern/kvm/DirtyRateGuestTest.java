@@ -48,31 +48,39 @@ import org.junit.jupiter.api.Timeout;
 class DirtyRateGuestTest {
     static final long MIB = 1L << 20;
     static final long PAGE = SweepGuestProgram.PAGE;
+    /** Passes a dirty-ring window must hold for the comparison to say something. */
+    private static final long MIN_RING_PASSES = 4;
     private static final System.Logger LOG = System.getLogger(DirtyRateGuestTest.class.getName());
 
     @Test
     void dirtyRingCountsEveryWriteTheGuestMade() throws InterruptedException {
-                try (RecordingGuest guest = new RecordingGuest(64 * MIB, MIB, 33 * MIB, DirtyTrackingMode.RING);
+        try (RecordingGuest guest = new RecordingGuest(64 * MIB, MIB, 33 * MIB, DirtyTrackingMode.RING);
                 MigrationControl vm = MigrationControl.create(guest, StartMode.RUNNING)) {
             guest.awaitPasses(3);
+            for (int attempt = 1; ; attempt++) {
+                vm.calcDirtyRate(1, OptionalLong.empty(), Optional.of(DirtyRateMeasureMode.DIRTY_RING));
+                DirtyRateInfo info = awaitMeasured(vm);
 
-            vm.calcDirtyRate(1, OptionalLong.empty(), Optional.of(DirtyRateMeasureMode.DIRTY_RING));
-            DirtyRateInfo info = awaitMeasured(vm);
-
-            List<RecordingGuest.Progress> reads = guest.ringReads();
-            RecordingGuest.Progress start = reads.get(reads.size() - 2);
-            RecordingGuest.Progress end = reads.getLast();
-            long guestPages = (end.passes() - start.passes()) * guest.pagesPerPass();
-            long guestRate = (guestPages * PAGE >>> 20) * 1000 / 1000;
-            long tolerance = (guest.pagesPerPass() * PAGE >>> 20) + 1;
-            long measured = info.dirtyRate().orElseThrow();
-            LOG.log(System.Logger.Level.INFO, "dirty-ring: measured {0} MB/s, the guest wrote {1} MB/s ({2} passes),"
-                    + " tolerance {3}", measured, guestRate, end.passes() - start.passes(), tolerance);
-            assertTrue(Math.abs(measured - guestRate) <= tolerance,
-                    () -> "measured " + measured + " MB/s, the guest wrote " + guestRate + " MB/s");
-            assertEquals(DirtyRateMeasureMode.DIRTY_RING, info.mode());
-            assertEquals(0, info.samplePages());
-            assertEquals(Optional.of(List.of(new DirtyRateVcpu(0, measured))), info.vcpuDirtyRate());
+                List<RecordingGuest.Progress> reads = guest.ringReads();
+                long passes = reads.getLast().passes() - reads.get(reads.size() - 2).passes();
+                // The first read turns dirty logging on, and the guest's first pass after that
+                // write-faults on every page: a window that slow proves little, so it is taken again.
+                if (passes < MIN_RING_PASSES && attempt < 3) {
+                    continue;
+                }
+                long guestRate = (passes * guest.pagesPerPass() * PAGE >>> 20) * 1000 / (info.calcTime() * 1000);
+                long tolerance = (guest.pagesPerPass() * PAGE >>> 20) + 1;
+                long measured = info.dirtyRate().orElseThrow();
+                LOG.log(System.Logger.Level.INFO, "dirty-ring: measured {0} MB/s, the guest wrote {1} MB/s ({2}"
+                        + " passes), tolerance {3}", measured, guestRate, passes, tolerance);
+                assertTrue(passes >= MIN_RING_PASSES, () -> "the guest made " + passes + " passes in the window");
+                assertTrue(Math.abs(measured - guestRate) <= tolerance,
+                        () -> "measured " + measured + " MB/s, the guest wrote " + guestRate + " MB/s");
+                assertEquals(DirtyRateMeasureMode.DIRTY_RING, info.mode());
+                assertEquals(0, info.samplePages());
+                assertEquals(Optional.of(List.of(new DirtyRateVcpu(0, measured))), info.vcpuDirtyRate());
+                return;
+            }
         }
     }
 
