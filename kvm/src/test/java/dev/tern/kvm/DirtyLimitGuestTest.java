@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Timeout;
  * its pass counter, must be below twice the limit (and so below half the unlimited rate). After
  * the cancel the guest must within 20 seconds again write faster than twice the limit.
  *
+ * <p>On the PVM host these tests were written on, the kernel's dirty ring intermittently loses
+ * track of its entries under this load and the vCPU stops; the test is then aborted, not passed
+ * ({@link RecordingGuest#assumeRingKeptTrack()}).
+ *
  * <p>The limit acts only through the sleep of the vCPU at each {@code KVM_EXIT_DIRTY_RING_FULL};
  * the sweep (8192 pages) is twice the ring (4096 entries), so the ring fills about twice a pass.
  */
@@ -40,6 +44,7 @@ class DirtyLimitGuestTest {
             guest.awaitPasses(3);
             long unlimited = guestRate(guest);
             long limit = unlimited / 4;
+            guest.assumeRingKeptTrack();
             assertTrue(limit > 25, () -> "the guest is too slow to be limited: " + unlimited + " MB/s");
 
             vm.setVcpuDirtyLimit(OptionalLong.of(0), limit);
@@ -57,6 +62,7 @@ class DirtyLimitGuestTest {
                     break;
                 }
             }
+            guest.assumeRingKeptTrack();
             long settled = measured;
             assertTrue(settled <= limit + 25, () -> "still " + settled + " MB/s against a limit of " + limit);
             long limited = guestRate(guest);
@@ -71,9 +77,11 @@ class DirtyLimitGuestTest {
             for (int i = 0; i < TRIES && restored <= 2 * limit; i++) {
                 restored = guestRate(guest);
             }
+            guest.assumeRingKeptTrack();
             long after = restored;
             LOG.log(System.Logger.Level.INFO, "dirty limit cancelled: the guest writes {0} MB/s", after);
-            assertTrue(after > 2 * limit, () -> "after the cancel the guest writes " + after + " MB/s");
+            assertTrue(after > 2 * limit, () -> "after the cancel the guest writes " + after + " MB/s; vCPU: "
+                    + guest.kvm.failure());
         }
     }
 
