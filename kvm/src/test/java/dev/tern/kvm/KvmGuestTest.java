@@ -102,6 +102,20 @@ class KvmGuestTest {
     }
 
     @Test
+    void machineTypeAndUuidAreTheBuilders() {
+        java.util.UUID id = java.util.UUID.fromString("12345678-9abc-def0-1234-56789abcdef0");
+        try (KvmGuest guest = small(1).machineType("pc-q35-7.2").uuid(id).build()) {
+            assertEquals("pc-q35-7.2", guest.machineType());
+            assertEquals(java.util.Optional.of(id), guest.uuid());
+        }
+        try (KvmGuest guest = small(1).build()) {
+            assertEquals(java.util.Optional.empty(), guest.uuid());
+        }
+        assertEquals("the machine type needs a name",
+                assertThrows(IllegalArgumentException.class, () -> small(1).machineType("")).getMessage());
+    }
+
+    @Test
     void settingsThatMakeNoGuestAreRefused() {
         assertEquals("sweep range [0x2000, 0x700000) must be 4 KiB-aligned, start at or above the code pages' end"
                 + " 0x3000, end within the 0x800000 bytes of RAM and hold a page per vCPU",
