@@ -87,7 +87,8 @@ public sealed interface KvmDirtyTracker extends AutoCloseable
 
     /**
      * Stops logging on every memory slot of the VM. Pages reported and not yet synced are kept
-     * for the next {@link #syncInto}.
+     * for the next {@link #syncInto}. A {@link DirtyTrackingMode#RING} tracker whose
+     * {@code DirtyRing} counters have been read (dirty rate, dirty limit) keeps logging on.
      *
      * @throws KvmException if an ioctl fails
      * @throws IllegalStateException if the tracker or the VM is closed

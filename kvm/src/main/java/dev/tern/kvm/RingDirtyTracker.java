@@ -58,6 +58,13 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
     private final Map<Integer, Integer> emptyRingFulls = new HashMap<>();
     // Guarded by lock.
     private boolean closed;
+    // Guarded by loggingLock (taken before the VM's monitor, never inside lock): set once a
+    // dirty-ring consumer (calc-dirty-rate in dirty-ring mode, the dirty limit) has read a
+    // counter. KVM pushes ring entries only for slots with dirty logging on, and those consumers
+    // read the counters without starting the log, where QEMU turns its global dirty log on for
+    // them; from then on logging stays on, and stop() leaves it on, as they may read at any time.
+    private final Object loggingLock = new Object();
+    private boolean loggingPinned;
     // Guarded by lock: sees the entries of the harvest under way (tests look at their order).
     private VcpuDirtyRing.Sink observer = NO_OBSERVER;
     // Guarded by lock: the pending bitmap record() used last, valid while it is in `pending`.
@@ -165,7 +172,11 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         } finally {
             lock.unlock();
         }
-        vm.setDirtyLoggingOnAllSlots(false);
+        synchronized (loggingLock) {
+            if (!loggingPinned) {
+                vm.setDirtyLoggingOnAllSlots(false);
+            }
+        }
     }
 
     @Override
@@ -249,7 +260,20 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
             if (ring == null) {
                 throw new IllegalStateException("vCPU " + vcpu + " has no dirty ring mapped");
             }
-            if (harvestLocked(ring) > 0) {
+            // Hook added for the dirty limit (see VcpuDirtyRing.resync): when nothing is at the
+            // fetch index, the pushes may have gone past it (harvest them from there, and the
+            // reset catches up) or dirty entries may be left anywhere in the ring (what the reset
+            // waits for).
+            int collected = harvestLocked(ring);
+            if (collected == 0 && ring.resync()) {
+                collected = harvestLocked(ring);
+            } else if (collected == 0) {
+                collected = ring.harvestStragglers(this::record);
+                if (collected > 0) {
+                    Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
+                }
+            }
+            if (collected > 0) {
                 emptyRingFulls.remove(vcpu);
             } else if (emptyRingFulls.merge(vcpu, 1, Integer::sum) >= MAX_EMPTY_RING_FULLS) {
                 // Without this the vCPU would spin in and out of KVM_RUN for ever.
@@ -327,14 +351,51 @@ final class RingDirtyTracker implements KvmDirtyTracker, DirtyRing {
         return entries;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Hooks added for the dirty rate and the dirty limit (spec 11.3, 11.6): the first call
+     * turns dirty logging on for good, since KVM pushes ring entries only for logged slots and
+     * these consumers never start the log themselves ({@link #stop()} leaves it on from then);
+     * and each call harvests the vCPU's ring first, because QEMU syncs the dirty log before it
+     * reads the counters that close a measuring window while the engine only reads this
+     * counter, so without the harvest the entries still in the ring (up to 16 MiB with 4096
+     * entries) would be missing from the window.
+     */
     @Override
     public long pagesReaped(int vcpu) {
+        pinLogging();
         lock.lock();
         try {
             VcpuDirtyRing ring = byVcpu.get(vcpu);
-            return ring == null ? 0 : ring.reaped();
+            if (ring == null) {
+                return 0;
+            }
+            if (ring.harvest(this::record) > 0) {
+                Ioctl.call(vm.fd(), KvmIoctls.KVM_RESET_DIRTY_RINGS, 0L);
+            }
+            return ring.reaped();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Turns dirty logging on for good at a ring consumer's first read (see loggingPinned). */
+    private void pinLogging() {
+        synchronized (loggingLock) {
+            if (loggingPinned) {
+                return;
+            }
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            vm.setDirtyLoggingOnAllSlots(true);
+            loggingPinned = true;
         }
     }
 

@@ -92,6 +92,66 @@ final class VcpuDirtyRing {
         return count;
     }
 
+    /**
+     * Finds where the kernel's pushes went when the entry at the fetch index is not dirty but
+     * others are: the first dirty entry (in ring order from the fetch index) that follows an
+     * entry that is not, and marks the entries skipped on the way {@code RESET}. A kernel that
+     * keeps to the protocol never needs it: it pushes at exactly the index user space fetches
+     * from. The PVM flavour of KVM Tern is tested on, when a sweep larger than the ring keeps
+     * filling it, exits ring-full with its pushes some entries past the fetch index and the
+     * entries in between not dirty, while its reset index stays at the fetch index: its
+     * {@code KVM_RESET_DIRTY_RINGS} frees entries in order only while they are marked
+     * {@code RESET}, so unless the skipped ones are marked too it frees nothing, ever, and the
+     * vCPU exits ring-full in an endless loop. The search goes half a ring ahead only: a dirty
+     * entry further on is more likely one left behind the fetch index ({@link #harvestStragglers}),
+     * and marking everything up to it would carry the kernel's reset past its push index.
+     *
+     * @return true if the fetch index moved
+     */
+    boolean resync() {
+        int at = fetchIndex & (entries - 1);
+        for (int step = 1; step < entries / 2; step++) {
+            int index = (at + step) & (entries - 1);
+            int previous = (index - 1) & (entries - 1);
+            if (flags(index) == F_DIRTY && flags(previous) != F_DIRTY) {
+                for (int skipped = 0; skipped < step; skipped++) {
+                    FLAGS.setRelease(gfns, ((at + skipped) & (entries - 1)) * ENTRY + KvmStructs.DIRTY_GFN_FLAGS,
+                            F_RESET);
+                }
+                fetchIndex += step;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Collects every dirty entry wherever it is, marking each {@code RESET}, without moving the
+     * fetch index: for a ring-full exit that neither {@link #harvest} nor {@link #resync} could
+     * serve, where the entry the kernel's reset waits at lies behind the fetch index.
+     *
+     * @param sink receives each entry
+     * @return how many entries were collected
+     */
+    int harvestStragglers(Sink sink) {
+        int count = 0;
+        for (int index = 0; index < entries; index++) {
+            if (flags(index) == F_DIRTY) {
+                long base = index * ENTRY;
+                sink.dirty(gfns.get(JAVA_INT, base + KvmStructs.DIRTY_GFN_SLOT),
+                        gfns.get(JAVA_LONG, base + KvmStructs.DIRTY_GFN_OFFSET));
+                FLAGS.setRelease(gfns, base + KvmStructs.DIRTY_GFN_FLAGS, F_RESET);
+                count++;
+            }
+        }
+        reaped += count;
+        return count;
+    }
+
+    private int flags(int index) {
+        return (int) FLAGS.getAcquire(gfns, index * ENTRY + KvmStructs.DIRTY_GFN_FLAGS) & F_MASK;
+    }
+
     /** The vCPU id. */
     int vcpu() {
         return vcpu;

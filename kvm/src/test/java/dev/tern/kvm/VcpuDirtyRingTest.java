@@ -123,6 +123,61 @@ class VcpuDirtyRingTest {
     }
 
     @Test
+    void resyncMarksTheSkippedEntriesSoThatTheKernelResetCatchesUp() {
+        for (int i = 0; i < 5; i++) {
+            push(0, i);
+        }
+        assertEquals(5, harvest());
+        assertEquals(5, kernelReset());
+        // The kernel's pushes went on three entries further while its reset index stayed at 5
+        // (seen on a PVM host at ring-full exits): without the skipped entries marked, its reset
+        // would stop at entry 5 for good and the vCPU would exit ring-full forever.
+        dirtyIndex = 8;
+        push(1, 100);
+        push(1, 101);
+        assertEquals(0, harvest(), "entry 5 is not dirty");
+        assertEquals(true, ring.resync());
+        assertEquals(8, ring.fetchIndex());
+        assertEquals(VcpuDirtyRing.F_RESET, flags(5));
+        assertEquals(VcpuDirtyRing.F_RESET, flags(7));
+        assertEquals(2, harvest());
+        assertEquals(5, kernelReset(), "the three skipped entries and the two harvested ones");
+        assertEquals(10, resetIndex);
+        assertEquals(0, flags(0), "entry 8 is entry 0 of a ring of 8");
+    }
+
+    @Test
+    void aDirtyEntryBehindTheFetchIndexIsNoResyncTargetButAStraggler() {
+        for (int i = 0; i < 5; i++) {
+            push(0, i);
+        }
+        assertEquals(5, harvest());
+        // Entry 1 was consumed but the kernel's reset waits there, and it is dirty again.
+        gfns.set(JAVA_INT, 16 + 4, 2);
+        gfns.set(JAVA_LONG, 16 + 8, 200L);
+        gfns.set(JAVA_INT, 16, VcpuDirtyRing.F_DIRTY);
+        resetIndex = 1;
+        assertEquals(false, ring.resync(), "four entries ahead of index 5 is more than half a ring of 8");
+        assertEquals(5, ring.fetchIndex());
+        assertEquals(1, ring.harvestStragglers((slot, offset) -> seen.add(slot + ":" + offset)));
+        assertEquals("2:200", seen.getLast());
+        assertEquals(5, ring.fetchIndex());
+        assertEquals(4, kernelReset(), "entries 1 to 4");
+        assertEquals(6, ring.reaped());
+    }
+
+    @Test
+    void resyncLeavesAConformingRingAlone() {
+        assertEquals(false, ring.resync(), "empty ring");
+        push(0, 1);
+        push(0, 2);
+        assertEquals(false, ring.resync(), "the dirty run starts at the fetch index");
+        assertEquals(0, ring.fetchIndex());
+        assertEquals(2, harvest());
+        assertEquals(false, ring.resync(), "only RESET entries");
+    }
+
+    @Test
     void sizeIsChecked() {
         assertEquals("a dirty ring of 6 entries needs a power of two and 96 bytes, got 128",
                 assertThrows(IllegalArgumentException.class, () -> new VcpuDirtyRing(0, gfns, 6)).getMessage());
