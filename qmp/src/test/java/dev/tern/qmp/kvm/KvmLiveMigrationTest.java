@@ -62,6 +62,8 @@ class KvmLiveMigrationTest {
      */
     @org.junit.jupiter.api.Test
     void ringModeMigrationIsRefusedAndTheSourceRunsOn() throws Exception {
+        Assumptions.assumeTrue(KvmGuest.supportedDirtyTracking().contains(DirtyTrackingMode.RING),
+                "the host has no dirty ring");
         try (KvmGuest source = KvmGuest.builder().ramSize(64 * MIB).dirtyTracking(DirtyTrackingMode.RING).build();
                 MigrationControl src = MigrationControl.create(source, StartMode.RUNNING);
                 KvmGuest destination = KvmGuest.builder().ramSize(64 * MIB).buildIncoming();

@@ -46,9 +46,13 @@ class KvmMigrationLeakTest {
                 "vCPU threads left");
     }
 
-    /** {@code count} migrations of a running 2-vCPU guest, cycling through the tracking modes. */
+    /**
+     * {@code count} migrations of a running 2-vCPU guest, cycling through the tracking modes that
+     * migrate (a ring-tracked guest refuses to; see KvmLiveMigrationTest).
+     */
     private static void migrations(int count) throws Exception {
-        DirtyTrackingMode[] modes = KvmGuest.supportedDirtyTracking().toArray(DirtyTrackingMode[]::new);
+        DirtyTrackingMode[] modes = KvmGuest.supportedDirtyTracking().stream()
+                .filter(m -> m != DirtyTrackingMode.RING).sorted().toArray(DirtyTrackingMode[]::new);
         for (int i = 0; i < count; i++) {
             KvmGuest.Builder builder = KvmGuest.builder().ramSize(16L << 20).vcpus(2)
                     .dirtyTracking(modes[i % modes.length]);
