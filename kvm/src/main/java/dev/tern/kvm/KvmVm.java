@@ -137,7 +137,7 @@ public final class KvmVm implements AutoCloseable {
     }
 
     /**
-     * Allocates {@code size} bytes of guest RAM (a shared anonymous mapping, zero-filled) and
+     * Allocates {@code size} bytes of guest RAM (a private anonymous mapping, zero-filled, as QEMU's) and
      * registers it with {@code KVM_SET_USER_MEMORY_REGION} as slot {@code slot} at guest
      * physical address {@code guestPhysAddr}.
      *

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One KVM memory slot: guest RAM in a shared anonymous mapping, registered on a VM with
+ * One KVM memory slot: guest RAM in a private anonymous mapping (or a shared mapping of a file), registered on a VM with
  * {@code KVM_SET_USER_MEMORY_REGION}, and its dirty log ({@code KVM_GET_DIRTY_LOG}).
  *
  * <p>{@link #memory()} is the guest's RAM as the host sees it; it stays valid until
@@ -47,7 +47,7 @@ public final class MemorySlot implements AutoCloseable {
     }
 
     /**
-     * Maps {@code backingFd} (or anonymous memory if it is -1) shared and registers it;
+     * Maps {@code backingFd} shared (or private anonymous memory if it is -1) and registers it;
      * arguments are checked by {@link KvmVm}. The mapping keeps the file; the caller still owns
      * (and closes) the descriptor.
      */
@@ -58,7 +58,11 @@ public final class MemorySlot implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment memory = Syscalls.mmap(size, Syscalls.PROT_READ | Syscalls.PROT_WRITE,
-                    Syscalls.MAP_SHARED | (backingFd < 0 ? Syscalls.MAP_ANONYMOUS : 0), backingFd, 0, arena);
+                    // Anonymous RAM is private, as QEMU's: an untouched page then reads as the
+                    // kernel's zero page, so a migration's zero-page scan allocates nothing (a
+                    // shared anonymous page is allocated by its first read).
+                    backingFd < 0 ? Syscalls.MAP_PRIVATE | Syscalls.MAP_ANONYMOUS : Syscalls.MAP_SHARED, backingFd, 0,
+                    arena);
             setRegion(vmFd, slot, logDirtyPages ? KVM_MEM_LOG_DIRTY_PAGES : 0, guestPhysAddr, size, memory.address());
             return new MemorySlot(vm, slot, guestPhysAddr, size, arena, memory, logDirtyPages);
         } catch (RuntimeException e) {

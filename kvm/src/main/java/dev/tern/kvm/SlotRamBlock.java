@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A KVM memory slot as the engine's {@link RamBlock}: the slot's shared anonymous mapping is the
+ * A KVM memory slot as the engine's {@link RamBlock}: the slot's mapping is the
  * block's memory, its size the used length, its guest physical address the block's.
  *
  * @param name the block's id string, for example {@code "pc.ram"}

@@ -28,6 +28,8 @@ final class Syscalls {
     static final int PROT_WRITE = 2;
     /** {@code MAP_SHARED}. */
     static final int MAP_SHARED = 0x01;
+    /** {@code MAP_PRIVATE}. */
+    static final int MAP_PRIVATE = 0x02;
     /** {@code MAP_ANONYMOUS}. */
     static final int MAP_ANONYMOUS = 0x20;
 

@@ -8,9 +8,9 @@ import java.util.Optional;
  * memory (postcopy needs missing-page faults, {@code background-snapshot} write-protect
  * faults), and which features the kernel offers.
  *
- * <p>Guest RAM is shared anonymous memory, which the kernel backs with shmem: postcopy on it
- * needs {@link #MISSING_SHMEM}, write-protection on it {@link #WP_HUGETLBFS_SHMEM} besides
- * {@link #PAGEFAULT_FLAG_WP}.
+ * <p>Anonymous guest RAM is private memory; file-backed guest RAM (tmpfs, memfd) is shmem, and
+ * postcopy on it needs {@link #MISSING_SHMEM}, write-protection on it {@link #WP_HUGETLBFS_SHMEM}
+ * besides {@link #PAGEFAULT_FLAG_WP}.
  *
  * @param unsupportedReason why userfaultfd cannot be used, empty if it can
  * @param userModeOnly true if only a {@code UFFD_USER_MODE_ONLY} descriptor could be created

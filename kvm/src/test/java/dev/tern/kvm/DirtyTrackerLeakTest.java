@@ -68,7 +68,7 @@ class DirtyTrackerLeakTest {
         }
     }
 
-    /** Shared mappings only: guest RAM, kvm_run areas and rings are MAP_SHARED (see ResourceLeakTest). */
+    /** Shared mappings only: kvm_run areas and rings are MAP_SHARED (see ResourceLeakTest). */
     private static List<String> sharedMappings() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(line -> line.split(" ", 3)[1].endsWith("s"))

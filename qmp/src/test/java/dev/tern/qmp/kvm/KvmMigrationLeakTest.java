@@ -80,7 +80,7 @@ class KvmMigrationLeakTest {
         }
     }
 
-    /** Shared mappings only: guest RAM, kvm_run areas and dirty rings are MAP_SHARED. */
+    /** Shared mappings only: kvm_run areas, dirty rings and file-backed RAM are MAP_SHARED. */
     private static List<String> sharedMappings() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(line -> line.split(" ", 3)[1].endsWith("s")).toList();
