@@ -6,12 +6,9 @@ import dev.tern.api.MigrationControl;
 import dev.tern.api.StartMode;
 import dev.tern.api.dirtyrate.DirtyRateMeasureMode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,15 +26,15 @@ class DirtyRateLeakTest {
     void measuredAndLimitedGuestsLeaveNothingBehind() throws IOException, InterruptedException {
         // Warm up: class loading and the first native calls create descriptors of their own.
         cycle();
-        int fdsBefore = openDescriptors();
-        List<String> mapsBefore = sharedMappings();
+        int fdsBefore = NativeResources.openDescriptors();
+        List<String> mapsBefore = NativeResources.sharedMappings();
 
         for (int i = 0; i < 3; i++) {
             cycle();
         }
 
-        assertEquals(fdsBefore, openDescriptors(), "entries in /proc/self/fd");
-        List<String> mapsAfter = sharedMappings();
+        assertEquals(fdsBefore, NativeResources.openDescriptors(), "entries in /proc/self/fd");
+        List<String> mapsAfter = NativeResources.sharedMappings();
         assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
                 + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
@@ -62,18 +59,5 @@ class DirtyRateLeakTest {
             vm.calcDirtyRate(1, OptionalLong.empty(), Optional.of(DirtyRateMeasureMode.DIRTY_BITMAP));
             DirtyRateGuestTest.awaitMeasured(vm);
         }
-    }
-
-    private static int openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
-    /** Shared mappings only: kvm_run areas, rings and file-backed RAM are MAP_SHARED. */
-    private static List<String> sharedMappings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                .filter(line -> line.split(" ", 3)[1].endsWith("s"))
-                .toList();
     }
 }

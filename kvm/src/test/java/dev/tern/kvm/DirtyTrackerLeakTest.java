@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Trackers in every mode, with rings mapped from vCPUs, give back every descriptor and mapping. */
@@ -19,26 +16,26 @@ class DirtyTrackerLeakTest {
     void eachVcpuRingIsASharedMappingUntilTheTrackerCloses() throws IOException {
         try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
             KvmDirtyTracker ring = KvmDirtyTracker.createRing(vm, 1024);
-            int before = sharedMappings().size();
+            int before = NativeResources.sharedMappings().size();
             vm.createVcpu(0, VcpuIoHandler.NONE);
             vm.createVcpu(1, VcpuIoHandler.NONE);
             // kvm_run and the ring of each vCPU.
-            assertEquals(before + 4, sharedMappings().size());
+            assertEquals(before + 4, NativeResources.sharedMappings().size());
             ring.close();
-            assertEquals(before + 2, sharedMappings().size());
+            assertEquals(before + 2, NativeResources.sharedMappings().size());
         }
     }
 
     @Test
     void vmsWithTrackersLeaveNoDescriptorOrMappingBehind() throws IOException {
         cycle(3);
-        int fdsBefore = openDescriptors();
-        List<String> mapsBefore = sharedMappings();
+        int fdsBefore = NativeResources.openDescriptors();
+        List<String> mapsBefore = NativeResources.sharedMappings();
 
         cycle(VMS);
 
-        assertEquals(fdsBefore, openDescriptors(), "entries in /proc/self/fd");
-        List<String> mapsAfter = sharedMappings();
+        assertEquals(fdsBefore, NativeResources.openDescriptors(), "entries in /proc/self/fd");
+        List<String> mapsAfter = NativeResources.sharedMappings();
         assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
                 + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
     }
@@ -60,18 +57,5 @@ class DirtyTrackerLeakTest {
                 }
             }
         }
-    }
-
-    private static int openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
-    /** Shared mappings only: kvm_run areas and rings are MAP_SHARED (see ResourceLeakTest). */
-    private static List<String> sharedMappings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                .filter(line -> line.split(" ", 3)[1].endsWith("s"))
-                .toList();
     }
 }

@@ -214,11 +214,11 @@ class KvmGuestTest {
     @Test
     void guestsLeaveNoDescriptorMappingOrThreadBehind() throws Exception {
         cycle(2);
-        int fds = openDescriptors();
-        List<String> maps = sharedMappings();
+        int fds = NativeResources.openDescriptors();
+        List<String> maps = NativeResources.sharedMappings();
         cycle(12);
-        assertEquals(fds, openDescriptors(), "entries in /proc/self/fd");
-        List<String> after = sharedMappings();
+        assertEquals(fds, NativeResources.openDescriptors(), "entries in /proc/self/fd");
+        List<String> after = NativeResources.sharedMappings();
         assertEquals(maps.size(), after.size(), () -> "new shared mappings:\n"
                 + String.join("\n", after.stream().filter(l -> !maps.contains(l)).toList()));
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
@@ -263,16 +263,5 @@ class KvmGuestTest {
             }
             assertEquals(-1, in.read(), "every byte read");
         }
-    }
-
-    private static int openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
-    private static List<String> sharedMappings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                .filter(line -> line.split(" ", 3)[1].endsWith("s")).toList();
     }
 }

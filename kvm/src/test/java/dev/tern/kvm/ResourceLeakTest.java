@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,16 +38,16 @@ class ResourceLeakTest {
         // Warm up first: class loading, JIT and the per-thread capture segment create
         // descriptors and mappings of their own the first time round.
         cycle(3);
-        int fdsBefore = openDescriptors();
-        List<String> mapsBefore = sharedMappings();
+        int fdsBefore = NativeResources.openDescriptors();
+        List<String> mapsBefore = NativeResources.sharedMappings();
 
         List<String> ram = cycle(VMS);
 
-        assertEquals(fdsBefore, openDescriptors(), "entries in /proc/self/fd");
+        assertEquals(fdsBefore, NativeResources.openDescriptors(), "entries in /proc/self/fd");
         // Guest RAM is private anonymous memory: no mapping with a slot's exact range is left
         // (merged or reused ranges are the kernel's and the JVM's, not a leak of ours).
         assertEquals(List.of(), mappingsOf(ram), "guest RAM still mapped");
-        List<String> mapsAfter = sharedMappings();
+        List<String> mapsAfter = NativeResources.sharedMappings();
         assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
                 + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
     }
@@ -57,13 +56,13 @@ class ResourceLeakTest {
     void vcpusPausedResumedFailedAndClosedLeaveNoDescriptorMappingOrThreadBehind()
             throws IOException, InterruptedException {
         vcpuCycle(2);
-        int fdsBefore = openDescriptors();
-        List<String> mapsBefore = sharedMappings();
+        int fdsBefore = NativeResources.openDescriptors();
+        List<String> mapsBefore = NativeResources.sharedMappings();
 
         vcpuCycle(20);
 
-        assertEquals(fdsBefore, openDescriptors(), "entries in /proc/self/fd");
-        List<String> mapsAfter = sharedMappings();
+        assertEquals(fdsBefore, NativeResources.openDescriptors(), "entries in /proc/self/fd");
+        List<String> mapsAfter = NativeResources.sharedMappings();
         assertEquals(mapsBefore.size(), mapsAfter.size(), () -> "shared lines in /proc/self/maps; new ones:\n"
                 + String.join("\n", mapsAfter.stream().filter(line -> !mapsBefore.contains(line)).toList()));
         assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream()
@@ -74,14 +73,14 @@ class ResourceLeakTest {
     @Test
     void aVcpuShowsItsDescriptorAndKvmRunMapping() throws IOException {
         try (Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
-            int fds = openDescriptors();
-            int maps = sharedMappings().size();
+            int fds = NativeResources.openDescriptors();
+            int maps = NativeResources.sharedMappings().size();
             KvmVcpu vcpu = vm.createVcpu(0, VcpuIoHandler.NONE);
-            assertEquals(fds + 1, openDescriptors());
-            assertEquals(maps + 1, sharedMappings().size());
+            assertEquals(fds + 1, NativeResources.openDescriptors());
+            assertEquals(maps + 1, NativeResources.sharedMappings().size());
             vcpu.close();
-            assertEquals(fds, openDescriptors());
-            assertEquals(maps, sharedMappings().size());
+            assertEquals(fds, NativeResources.openDescriptors());
+            assertEquals(maps, NativeResources.sharedMappings().size());
         }
     }
 
@@ -150,25 +149,6 @@ class ResourceLeakTest {
     private static List<String> mappingsOf(List<String> ranges) throws IOException {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                 .filter(line -> ranges.contains(line.split(" ", 2)[0]))
-                .toList();
-    }
-
-    private static int openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
-    /**
-     * The shared mappings ({@code s} in the permissions column): kvm_run areas, dirty rings and
-     * file-backed guest RAM (anonymous guest RAM is private and checked by its address range,
-     * see {@link #mappingsOf}). The JVM's own private
-     * mappings (heap growth, code cache, malloc arenas) come and go on their own schedule,
-     * so counting every line would make the test fail for reasons that are not ours.
-     */
-    private static List<String> sharedMappings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                .filter(line -> line.split(" ", 3)[1].endsWith("s"))
                 .toList();
     }
 }
