@@ -2,6 +2,7 @@ package dev.tern.core.multifd;
 
 import dev.tern.api.guest.RamBlock;
 import dev.tern.core.multifd.codec.PacketDecompressor;
+import dev.tern.core.stream.BlockWindows;
 import dev.tern.core.stream.StreamFormatException;
 import dev.tern.transport.MigrationChannel;
 import java.io.EOFException;
@@ -33,7 +34,7 @@ final class PacketReader {
     private final int pageSize;
     private final List<? extends RamBlock> blocks;
     private final byte[][] names;
-    private final PageViews[] views;
+    private final BlockWindows[] views;
     private final PacketDecompressor decompressor;
     private final int expectedCompression;
     private final ByteBuffer compressed;
@@ -61,7 +62,7 @@ final class PacketReader {
         for (int i = 0; i < names.length; i++) {
             names[i] = this.blocks.get(i).name().getBytes(StandardCharsets.UTF_8);
         }
-        this.views = new PageViews[names.length];
+        this.views = new BlockWindows[names.length];
         this.decompressor = decompressor.orElse(null);
         this.expectedCompression = this.decompressor == null ? MultifdPacketDescriptor.FLAG_NOCOMP
                 : this.decompressor.flags();
@@ -105,7 +106,7 @@ final class PacketReader {
         if (compression != expectedCompression) {
             throw MultifdErrors.flagsMismatch(channelId, compression, expectedCompression);
         }
-        PageViews v = viewsOf(b, block, used);
+        BlockWindows v = viewsOf(b, block, used);
         for (int i = 0; i < n; i++) {
             pageViews[i] = v.view(header.offset(i), pageSize, i);
         }
@@ -142,11 +143,11 @@ final class PacketReader {
         throw MultifdErrors.unknownBlock(header.blockName());
     }
 
-    private PageViews viewsOf(int b, RamBlock block, long used) {
+    private BlockWindows viewsOf(int b, RamBlock block, long used) {
         // The main loader may resize a block at setup (MEM_SIZE); views follow the used length.
-        PageViews v = views[b];
+        BlockWindows v = views[b];
         if (v == null || v.length() != used) {
-            v = new PageViews(block.memory(), used, pageViews.length);
+            v = BlockWindows.withSlots(block.memory(), used, pageViews.length);
             views[b] = v;
         }
         return v;

@@ -2,6 +2,7 @@ package dev.tern.core.multifd;
 
 import dev.tern.api.guest.RamBlock;
 import dev.tern.core.multifd.codec.PacketCompressor;
+import dev.tern.core.stream.BlockWindows;
 import dev.tern.transport.MigrationChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,7 @@ final class PacketWriter {
     private final int pagesAlloc;
     private final RamBlock[] blocks;
     private final byte[][] names;
-    private final PageViews[] views;
+    private final BlockWindows[] views;
     private final PacketCompressor compressor;
     private final ByteBuffer compressed;
     private final boolean zeroCopy;
@@ -70,7 +71,7 @@ final class PacketWriter {
         for (int i = 0; i < names.length; i++) {
             names[i] = this.blocks[i].name().getBytes(StandardCharsets.UTF_8);
         }
-        this.views = new PageViews[this.blocks.length];
+        this.views = new BlockWindows[this.blocks.length];
         this.compressor = compressor.orElse(null);
         this.compressed = this.compressor == null ? null
                 : ByteBuffer.allocateDirect(this.compressor.outputBound(pagesAlloc));
@@ -105,7 +106,7 @@ final class PacketWriter {
     void writeData(PagePacket packet, long packetNum) throws IOException {
         int n = packet.count;
         int b = packet.block;
-        PageViews v = viewsOf(b);
+        BlockWindows v = viewsOf(b);
         for (int i = 0; i < n; i++) {
             pageViews[i] = v.view(packet.offsets[i], pageSize, i);
         }
@@ -205,11 +206,11 @@ final class PacketWriter {
         }
     }
 
-    private PageViews viewsOf(int b) {
-        PageViews v = views[b];
+    private BlockWindows viewsOf(int b) {
+        BlockWindows v = views[b];
         long used = blocks[b].usedLength();
         if (v == null || v.length() != used) {
-            v = new PageViews(blocks[b].memory(), used, pagesAlloc);
+            v = BlockWindows.withSlots(blocks[b].memory(), used, pagesAlloc);
             views[b] = v;
         }
         return v;

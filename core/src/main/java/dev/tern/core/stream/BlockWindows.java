@@ -20,8 +20,10 @@ public final class BlockWindows {
     public static final long MAX_WINDOW = 1L << 30;
 
     private final ByteBuffer[] windows;
-    // Per window, views for the pages a StreamWriter batch holds at once; made on first use.
+    // Per window, views for the pages a batch (a StreamWriter batch, a multifd packet) holds at
+    // once; made on first use.
     private final ByteBuffer[][] slots;
+    private final int slotsPerWindow;
     private final int shift;
     private final long mask;
     private final long length;
@@ -44,7 +46,27 @@ public final class BlockWindows {
      * @param windowSize a power of two, at most {@link #MAX_WINDOW}
      */
     public BlockWindows(MemorySegment memory, long length, long windowSize) {
+        this(memory, length, windowSize, StreamWriter.MAX_QUEUED_PAGES);
+    }
+
+    /**
+     * Windows of {@link #MAX_WINDOW} with {@code slots} page views each, for batches of up to
+     * that many pages (a multifd packet holds 128).
+     *
+     * @param memory the block's memory
+     * @param length the block's used length, at most the segment's size
+     * @param slots page views per window, at least 1
+     * @return the windows
+     */
+    public static BlockWindows withSlots(MemorySegment memory, long length, int slots) {
+        return new BlockWindows(memory, length, MAX_WINDOW, slots);
+    }
+
+    private BlockWindows(MemorySegment memory, long length, long windowSize, int slotsPerWindow) {
         Objects.requireNonNull(memory, "memory");
+        if (slotsPerWindow < 1) {
+            throw new IllegalArgumentException("slots " + slotsPerWindow + " per window is not positive");
+        }
         if (length < 0 || length > memory.byteSize()) {
             throw new IllegalArgumentException("length " + length + " outside a segment of " + memory.byteSize()
                     + " bytes");
@@ -53,6 +75,7 @@ public final class BlockWindows {
             throw new IllegalArgumentException("window size " + windowSize + " is not a power of two up to 1 GiB");
         }
         this.length = length;
+        this.slotsPerWindow = slotsPerWindow;
         this.shift = Long.numberOfTrailingZeros(windowSize);
         this.mask = windowSize - 1;
         int count = (int) ((length + mask) >>> shift);
@@ -95,7 +118,7 @@ public final class BlockWindows {
      *
      * @param offset the page's offset
      * @param size the page's size
-     * @param slot 0 to {@link StreamWriter#MAX_QUEUED_PAGES} - 1
+     * @param slot 0 to the slots per window - 1 ({@link StreamWriter#MAX_QUEUED_PAGES} unless made {@link #withSlots})
      * @return the view, positioned on the page
      */
     public ByteBuffer view(long offset, int size, int slot) {
@@ -103,7 +126,7 @@ public final class BlockWindows {
         int index = (int) (offset >>> shift);
         ByteBuffer[] views = slots[index];
         if (views == null) {
-            views = new ByteBuffer[StreamWriter.MAX_QUEUED_PAGES];
+            views = new ByteBuffer[slotsPerWindow];
             for (int i = 0; i < views.length; i++) {
                 views[i] = windows[index].duplicate();
             }
